@@ -1,0 +1,1 @@
+"""itaflow: Thai LAO integrity & transparency report pipeline."""
