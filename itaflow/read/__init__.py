@@ -1,0 +1,155 @@
+"""Read any submitted file into a :class:`~itaflow.models.Document`; never raise.
+
+``read_path(path, limits)`` and ``read_bytes(data, name, limits)`` detect the
+format from the bytes (magic numbers, zip members; the file name is only used
+in messages), pick one reader module, and return blocks in reading order.
+Cell and line text is *raw*: decoded and de-HTML'd, but not Thai-normalised
+(``itaflow.thai`` does that). Any failure gives a Document with no blocks and
+one ``unreadable_file`` problem whose message is "<Thai reason> / <English reason>".
+
+What the blocks look like, per ``Document.format``:
+
+- ``txt`` / ``md`` (``read.text``): one ``text`` block per non-blank plain line
+  (markdown ``**``/``#`` markers removed, spaces collapsed). Consecutive
+  tab-separated lines, or consecutive markdown pipe lines (``|---|`` separator
+  rows skipped), form one ``table`` block; a blank line, a plain line or a change
+  of style ends it. Header rows stay in the table as its first row, so a file
+  with a header repeated before every measure gives one table per measure.
+  Cells holding HTML (``<p>``, ``<br>``, entities) become plain text with one
+  line per paragraph, joined by "\\n". ``md`` when pipe rows outnumber tab rows.
+  ``encoding`` is the detected encoding (utf-8, utf-8-sig, utf-16-le, cp874 ...).
+  A text file containing ``<table>`` or starting like an HTML page is read as ``html``.
+- ``html`` (``read.html_doc``): each ``<table>`` is a ``table`` block (nested
+  tables flattened into the enclosing cell, one line per row); other block
+  elements give one ``text`` block per line. Scripts, styles and ``<head>`` are dropped.
+- ``docx`` (``read.word``): body paragraphs (``text``) and tables (``table``) in
+  body order; headers/footers ignored; nested tables flattened into their cell.
+- ``xlsx`` / ``xls`` (``read.excel``): one ``table`` block per non-empty sheet,
+  all rows including title rows above the header (fully empty rows and columns
+  dropped); formulas give their cached value, never the formula text.
+- ``pdf`` (``read.pdf``): per page, text lines above/below the table as
+  ``text`` blocks and each table as a ``table`` block, all with ``page`` set
+  (1-based). Tables come from ruling lines when the page has them, else from
+  word x-positions; a cell wrapped over several lines is one cell with "\\n"
+  between lines. Repeated headers and page numbers are NOT removed (extraction
+  recognises them). Broken glyphs and private-use tick boxes come through as they are.
+
+In every table block, rows are lists of ``str`` of equal length; a merged cell
+holds its text in its first (top-left) position and "" in the others.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from itaflow.models import Block, Document, Finding
+from itaflow.read import safety
+from itaflow.read.encoding import decode
+from itaflow.read.safety import Budget, Unreadable
+from itaflow.read.sniff import sniff
+from itaflow.settings import Limits
+
+__all__ = ["read_bytes", "read_path"]
+
+
+def unreadable(fmt: str, reason: str, encoding: str | None = None) -> Document:
+    """The Document for a file we refuse: no blocks, one ``unreadable_file`` error."""
+    return Document(
+        format=fmt,  # type: ignore[arg-type]
+        encoding=encoding,
+        problems=[Finding("unreadable_file", "error", reason)],
+    )
+
+
+def read_path(path: Path, limits: Limits = Limits()) -> Document:
+    """Read the file at ``path``; size is checked before a single byte is loaded."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            return unreadable("unknown", safety.too_large(size, limits.max_file_bytes).reason)
+        data = path.read_bytes()
+    except OSError as exc:
+        return unreadable("unknown", f"เปิดไฟล์ไม่ได้ / cannot open the file: {type(exc).__name__}")
+    return read_bytes(data, path.name, limits)
+
+
+def read_bytes(data: bytes, name: str = "", limits: Limits = Limits()) -> Document:
+    """Read a file given as bytes; ``name`` is only for messages."""
+    fmt = "unknown"
+    try:
+        if not data or not data.strip():
+            raise Unreadable(safety.EMPTY)
+        if len(data) > limits.max_file_bytes:
+            raise safety.too_large(len(data), limits.max_file_bytes)
+        kind, detail = sniff(data)
+        fmt = kind if kind in ("pdf", "docx", "xlsx", "xls") else "unknown"
+        budget = Budget(limits)
+        if kind == "text":
+            return _read_text(data, budget)
+        if kind == "docx":
+            from itaflow.read.word import read_docx
+
+            return read_docx(data, budget)
+        if kind == "xlsx":
+            from itaflow.read.excel import read_xlsx
+
+            return read_xlsx(data, budget)
+        if kind == "xls":
+            from itaflow.read.excel import read_xls
+
+            return read_xls(data, budget)
+        if kind == "pdf":
+            from itaflow.read.pdf import read_pdf
+
+            return read_pdf(data, budget)
+        raise Unreadable(_refusal(kind, detail))
+    except Unreadable as exc:
+        return unreadable(fmt, exc.reason)
+    except Exception as exc:  # a reader bug or a library choking on a hostile file
+        return unreadable(fmt, safety.corrupt(fmt if fmt != "unknown" else "", repr(exc)).reason)
+
+
+def _refusal(kind: str, detail: str) -> str:
+    if kind == "encrypted":
+        return safety.ENCRYPTED
+    if kind == "doc":
+        return (
+            "ไฟล์ Word รุ่นเก่า (.doc) ไม่รองรับ กรุณาบันทึกเป็น .docx หรือ PDF แล้วส่งใหม่"
+            " / legacy Word .doc is not supported; save as .docx or PDF and resend"
+        )
+    if kind == "zip" and detail == "corrupt":
+        return safety.corrupt("zip").reason
+    if kind == "binary" and detail:
+        return f"{safety.NOT_A_DOCUMENT}: {detail}"
+    return safety.NOT_A_DOCUMENT
+
+
+def _read_text(data: bytes, budget: Budget) -> Document:
+    from itaflow.read.html_doc import html_to_blocks
+    from itaflow.read.text import text_to_blocks
+
+    decoded = decode(data)
+    if decoded is None:
+        raise Unreadable(safety.NOT_A_DOCUMENT)
+    text, encoding = decoded
+    if not text.strip():
+        raise Unreadable(safety.EMPTY)
+    blocks: list[Block]
+    if _is_html(text):
+        blocks, fmt = html_to_blocks(text, budget, keep_newlines=not _is_page(text)), "html"
+    else:
+        blocks, fmt = text_to_blocks(text, budget)
+    if not blocks:
+        raise Unreadable(safety.EMPTY)
+    return Document(format=fmt, blocks=blocks, encoding=encoding)  # type: ignore[arg-type]
+
+
+def _is_page(text: str) -> bool:
+    head = text[:2048].lstrip("\ufeff \t\r\n").lower()
+    return head.startswith(("<!doctype html", "<html", "<?xml")) and "<html" in text[:4096].lower()
+
+
+def _is_html(text: str) -> bool:
+    """A whole HTML page, or text carrying an HTML ``<table>`` (not just ``<p>`` inside cells)."""
+    return _is_page(text) or "<table" in text[:1_000_000].lower()

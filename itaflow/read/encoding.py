@@ -1,0 +1,98 @@
+"""Decode the bytes of a text file: detect the encoding, never assume it.
+
+Order matters: a byte-order mark wins; then UTF-16 without a BOM (betrayed by
+its zero / 0x0E high bytes); then strict UTF-8; then the Thai legacy code page
+cp874 (TIS-620 is a subset) when it yields mostly Thai letters; last,
+charset-normalizer's best guess. Returns ``None`` for bytes that are not text.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+import charset_normalizer
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def _is_thai_letter(ch: str) -> bool:
+    return "\u0e01" <= ch <= "\u0e5b"
+
+
+def looks_like_text(text: str) -> bool:
+    """True when ``text`` is mostly printable: few control or replacement characters."""
+    if not text:
+        return False
+    sample = text[:200_000]
+    bad = sum(
+        1
+        for ch in sample
+        if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\ufffd" or "\x7f" <= ch <= "\x9f"
+    )
+    return bad / len(sample) < 0.01
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 LE/BE text without a BOM: the high byte of each unit is 0x00 (ASCII) or 0x0E (Thai)."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    sample = data[:20_000]
+    even, odd = sample[0::2], sample[1::2]
+    for high, codec in ((odd, "utf-16-le"), (even, "utf-16-be")):
+        share = sum(1 for b in high if b in (0x00, 0x0E)) / len(high)
+        if share > 0.8:
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if looks_like_text(text):
+                return text, codec
+    return None
+
+
+def _thai_share(text: str) -> float:
+    """Share of Thai letters among the non-ASCII characters of ``text``."""
+    non_ascii = [ch for ch in text if ord(ch) > 127]
+    if not non_ascii:
+        return 1.0
+    return sum(1 for ch in non_ascii if _is_thai_letter(ch)) / len(non_ascii)
+
+
+def decode(data: bytes) -> tuple[str, str] | None:
+    """Return ``(text, encoding)`` or ``None`` when ``data`` is not text in any encoding we know."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(codec)
+            except UnicodeDecodeError:
+                break
+            return (text, codec) if looks_like_text(text) or not text else None
+    found = _utf16_without_bom(data)
+    if found is not None:
+        return found
+    if b"\x00" in data[:100_000]:
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return (text, "utf-8") if looks_like_text(text) else None
+    try:
+        text = data.decode("cp874")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if looks_like_text(text) and _thai_share(text) > 0.9:
+            return text, "cp874"
+    best = charset_normalizer.from_bytes(data[:1_000_000]).best()
+    if best is None:
+        return None
+    text = data.decode(best.encoding, errors="replace")
+    return (text, best.encoding) if looks_like_text(text) else None
