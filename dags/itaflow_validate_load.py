@@ -1,0 +1,73 @@
+"""
+### itaflow · ตรวจและบันทึก (validate and load)
+
+Starts when **itaflow_collect** reports new files. Pending submissions are split
+into batches (never one task per LAO); each batch is read, extracted and checked
+with one Great Expectations validation, then loaded in one transaction. Re-running
+a run changes nothing. The accounting task proves every received file ended
+accepted, rejected or quarantined, and updates `itaflow://warehouse/submissions`.
+"""
+
+from __future__ import annotations
+
+import pendulum
+from airflow.sdk import Asset, dag, task
+
+RECEIVED = Asset("itaflow://submissions/received")
+WAREHOUSE = Asset("itaflow://warehouse/submissions")
+
+
+@dag(
+    schedule=[RECEIVED],
+    start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Bangkok"),
+    catchup=False,
+    max_active_runs=1,
+    tags=["itaflow"],
+    default_args={"retries": 2, "retry_delay": pendulum.duration(minutes=1)},
+)
+def itaflow_validate_load():
+    @task
+    def prepare_warehouse() -> None:
+        from itaflow import pipeline, settings
+
+        pipeline.prepare_warehouse(settings.load())
+
+    @task
+    def plan_batches() -> list[list[int]]:
+        from itaflow import pipeline, settings
+
+        return pipeline.plan_batches(settings.load())
+
+    @task(map_index_template="{{ batch_label }}")
+    def check_batch(submission_ids: list[int], run_id: str | None = None) -> str:
+        from airflow.sdk import get_current_context
+
+        from itaflow import pipeline, settings
+
+        get_current_context()["batch_label"] = (
+            f"{len(submission_ids)} files #{submission_ids[0]}-{submission_ids[-1]}"
+        )
+        return pipeline.check_batch(submission_ids, settings.load(), run_id=run_id)
+
+    @task(map_index_template="{{ batch_label }}")
+    def load_batch(results_path: str, run_id: str | None = None) -> dict:
+        from airflow.sdk import get_current_context
+
+        from itaflow import pipeline, settings
+
+        get_current_context()["batch_label"] = results_path.rsplit("/", 1)[-1]
+        return pipeline.load_batch(results_path, settings.load(), run_id=run_id)
+
+    @task(outlets=[WAREHOUSE], trigger_rule="all_done")
+    def account(loaded: list[dict]) -> dict:
+        from itaflow import pipeline, settings
+
+        return pipeline.account(settings.load(), list(loaded))
+
+    batches = plan_batches()
+    prepare_warehouse() >> batches
+    loaded = load_batch.expand(results_path=check_batch.expand(submission_ids=batches))
+    account(loaded)
+
+
+itaflow_validate_load()
