@@ -51,6 +51,8 @@ from itaflow.settings import Limits
 
 __all__ = ["read_bytes", "read_path"]
 
+DEFAULT_LIMITS = Limits()
+
 
 def unreadable(fmt: str, reason: str, encoding: str | None = None) -> Document:
     """The Document for a file we refuse: no blocks, one ``unreadable_file`` error."""
@@ -61,7 +63,7 @@ def unreadable(fmt: str, reason: str, encoding: str | None = None) -> Document:
     )
 
 
-def read_path(path: Path, limits: Limits = Limits()) -> Document:
+def read_path(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Read the file at ``path``; size is checked before a single byte is loaded."""
     path = Path(path)
     try:
@@ -74,7 +76,7 @@ def read_path(path: Path, limits: Limits = Limits()) -> Document:
     return read_bytes(data, path.name, limits)
 
 
-def read_bytes(data: bytes, name: str = "", limits: Limits = Limits()) -> Document:
+def read_bytes(data: bytes, name: str = "", limits: Limits = DEFAULT_LIMITS) -> Document:
     """Read a file given as bytes; ``name`` is only for messages."""
     fmt = "unknown"
     try:
