@@ -1,0 +1,32 @@
+# itaflow: two commands for a fresh machine with Python 3.11+ and git.
+#   make demo   the whole job on the embedded default (SQLite, local folders, mail to an outbox)
+#   make test   the whole test suite (what .ci/run calls)
+SHELL := /bin/bash
+UV := $(shell scripts/bootstrap-uv.sh)
+
+.PHONY: demo test install lint format bench clean-demo
+
+install:
+	$(UV) sync --frozen
+
+demo: install
+	UV=$(UV) scripts/demo.sh
+
+test: install
+	scripts/system-deps.sh
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run pytest -q -p no:cacheprovider
+
+lint:
+	$(UV) run ruff check --fix .
+	$(UV) run ruff format .
+
+bench: install
+	$(UV) run python benchmarks/bench_checks.py
+	$(UV) run python benchmarks/bench_load.py
+	$(UV) run python benchmarks/accuracy.py
+	$(UV) run python benchmarks/defects.py
+
+clean-demo:
+	rm -rf var/demo .airflow reports/out
