@@ -1,0 +1,179 @@
+"""Thai text normalisation shared by extraction and checks.
+
+Reports reach us through Word, Excel, PDF text layers and OCR, so the same word
+can arrive with Thai or Arabic digits, a decomposed สระอำ, zero-width characters,
+font private-use glyphs, or spaces that line wrapping put inside a word
+("ผ ลการ"). ``normalize`` undoes what is safe to undo and nothing else: it never
+rewrites spelling, so damage that checks must see (กำร for การ) stays visible.
+
+Word decisions use pythainlp's bundled dictionary only (no download) and are
+cached, because a batch normalises about 10,000 cells.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from pythainlp.corpus import thai_words
+from pythainlp.tokenize.newmm import segment
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+# Zero-width and invisible characters that only break matching.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
+
+# Wingdings tick boxes as they come out of PDF text layers; and the Microsoft
+# Thai font variants (U+F700..U+F71A: tone marks and vowels shifted for
+# stacking) that some PDF producers emit instead of the real characters.
+_PRIVATE_USE = {
+    0xF0FE: "☑",
+    0xF052: "☑",
+    0xF0A8: "☐",
+    0xF0A3: "☐",
+    0xF700: "ฐ",
+    0xF701: "ิ",
+    0xF702: "ี",
+    0xF703: "ึ",
+    0xF704: "ื",
+    0xF705: "่",
+    0xF706: "้",
+    0xF707: "๊",
+    0xF708: "๋",
+    0xF709: "์",
+    0xF70A: "่",
+    0xF70B: "้",
+    0xF70C: "๊",
+    0xF70D: "๋",
+    0xF70E: "์",
+    0xF70F: "ญ",
+    0xF710: "ั",
+    0xF711: "ํ",
+    0xF712: "็",
+    0xF713: "่",
+    0xF714: "้",
+    0xF715: "๊",
+    0xF716: "๋",
+    0xF717: "์",
+    0xF718: "ุ",
+    0xF719: "ู",
+    0xF71A: "ฺ",
+}
+_CHAR_MAP = {**_INVISIBLE, **_PRIVATE_USE, ord("\u00a0"): " ", ord("\t"): " ", ord("\r"): "\n"}
+
+# ํ (+ optional tone mark) + า is a decomposed สระอำ; the tone mark goes first.
+_DECOMPOSED_AM = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
+_SPACES = re.compile(r"[^\S\n]+")
+
+THAI_LETTER = "\u0e01-\u0e4e"
+# Characters that can never begin a word (following vowels, upper/lower marks)
+# and leading vowels that can never end one.
+_NO_START = set(
+    "\u0e30\u0e31\u0e32\u0e33\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e45\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e"
+)
+_NO_END = set("\u0e40\u0e41\u0e42\u0e43\u0e44")
+# A run of Thai chunks separated by single spaces or newlines.
+_THAI_RUN = re.compile(f"[{THAI_LETTER}]+(?:[ \n][{THAI_LETTER}]+)+")
+
+
+@lru_cache(maxsize=1)
+def words() -> frozenset[str]:
+    """pythainlp's bundled Thai word list."""
+    return frozenset(thai_words())
+
+
+def to_arabic_digits(text: str) -> str:
+    """๐..๙ → 0..9, everything else unchanged."""
+    return text.translate(_THAI_DIGITS)
+
+
+def is_thai(ch: str) -> bool:
+    return "\u0e01" <= ch <= "\u0e4e"
+
+
+@lru_cache(maxsize=65536)
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(segment(text))
+
+
+def _join_run(run: str) -> str:
+    """Drop the separators of a Thai run that fall inside a word.
+
+    A separator is dropped when the next character cannot start a word or the
+    previous one cannot end one (pure spelling), or when the dictionary
+    segmentation of the joined text puts a known word across it ("ผ ลการ");
+    separators at word boundaries stay ("ประชาสัมพันธ์ แผน").
+    """
+    chunks = re.split(r"([ \n])", run)
+    joined = "".join(chunks[0::2])
+    cuts: list[int] = []  # offsets in ``joined`` where a separator was
+    pos = 0
+    for chunk in chunks[0::2][:-1]:
+        pos += len(chunk)
+        cuts.append(pos)
+    inside: set[int] = set()
+    start = 0
+    for tok in _tokens(joined):
+        end = start + len(tok)
+        if len(tok) > 1 and tok in words():
+            inside.update(c for c in cuts if start < c < end)
+        start = end
+    out = [chunks[0]]
+    for i, cut in enumerate(cuts):
+        sep, nxt = chunks[2 * i + 1], chunks[2 * i + 2]
+        spelling = nxt[0] in _NO_START or out[-1][-1] in _NO_END
+        if nxt[0] in "ๆฯ" or not (spelling or cut in inside):
+            out.append(sep)
+        out.append(nxt)
+    return "".join(out)
+
+
+def _rejoin_words(text: str) -> str:
+    return _THAI_RUN.sub(lambda m: _join_run(m.group(0)), text)
+
+
+@lru_cache(maxsize=65536)
+def normalize(text: str) -> str:
+    """Clean text for comparison and display, keeping its line breaks.
+
+    NFC; decomposed สระอำ recomposed; zero-width characters dropped; tick-box
+    and Thai font private-use glyphs mapped to real characters; runs of spaces
+    collapsed, lines stripped, empty lines dropped; spaces and line breaks
+    that wrapping put inside Thai words removed. Digits stay as written.
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text.translate(_CHAR_MAP))
+    text = _DECOMPOSED_AM.sub("\\1\u0e33", text)
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    text = "\n".join(line for line in lines if line)
+    return _rejoin_words(text)
+
+
+def one_line(text: str) -> str:
+    """``normalize`` with line breaks turned into spaces (titles, names)."""
+    return normalize(text).replace("\n", " ")
+
+
+def thai_word_share(text: str) -> float:
+    """Share of Thai characters that fall inside dictionary words (0..1).
+
+    Clean Thai scores high (most text is known words); text layers with broken
+    glyphs (กำร, ประชำ) or misplaced marks score low. A word next to a stray
+    single character does not count: broken glyphs split "การ" into the real
+    word "กำ" plus an orphan "ร". Returns 1.0 when the text has no Thai at all,
+    so non-Thai text is judged by other checks. Measured on the samples: clean
+    cells score ≥ 0.9, the broken cells of real_01 down to 0.44.
+    """
+    known_words = words()
+    total = known = 0
+    for run in re.findall(f"[{THAI_LETTER}]+", text):
+        toks = _tokens(run)
+        total += len(run)
+        orphan = [len(t) == 1 and t not in known_words for t in toks]
+        for i, tok in enumerate(toks):
+            stray = (i > 0 and orphan[i - 1]) or (i + 1 < len(toks) and orphan[i + 1])
+            if tok in known_words and not stray:
+                known += len(tok)
+    return known / total if total else 1.0
