@@ -65,6 +65,60 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_where(args: argparse.Namespace) -> int:
+    from itaflow.pipeline import data_docs_pages
+
+    s = settings_mod.load()
+    reports = sorted(s.reports_out.glob("ita-*.*")) if s.reports_out.is_dir() else []
+    mails = sorted(s.outbox.glob("*.eml")) if s.outbox.is_dir() else []
+    docs = data_docs_pages(s)
+    print(f"inbox:      {s.inbox}")
+    print(f"originals:  {s.store}")
+    print(f"warehouse:  {s.warehouse_url}")
+    print(f"reports:    {s.reports_out}")
+    for path in reports:
+        print(f"            {path}")
+    print(f"data docs:  {docs[0] if docs else '-'} ({len(docs)} validation runs)")
+    print(f"outbox:     {s.outbox} ({len(mails)} mails)")
+    for path in mails[-3:]:
+        print(f"            {path}")
+    return 0
+
+
+def _cmd_collect(args: argparse.Namespace) -> int:
+    from itaflow import pipeline
+
+    s = settings_mod.load()
+    pipeline.prepare_warehouse(s)
+    print(json.dumps(pipeline.collect(s, args.run_id), ensure_ascii=False))
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from itaflow import pipeline
+
+    s = settings_mod.load()
+    pipeline.prepare_warehouse(s)
+    loaded = [
+        pipeline.load_batch(pipeline.check_batch(ids, s, args.run_id), s, args.run_id)
+        for ids in pipeline.plan_batches(s)
+    ]
+    print(json.dumps(pipeline.account(s, loaded), ensure_ascii=False))
+    return 0
+
+
+def _cmd_compile(args: argparse.Namespace) -> int:
+    from itaflow import pipeline
+
+    s = settings_mod.load()
+    pipeline.prepare_warehouse(s)
+    compiled = pipeline.compile_round(s, args.fiscal_year, args.round, args.province)
+    print(json.dumps(compiled, ensure_ascii=False, indent=1))
+    if args.send:
+        print(json.dumps(pipeline.send_report(s, compiled), ensure_ascii=False))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="itaflow",
@@ -90,6 +144,25 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True)
     s.add_argument("--seed", type=int, default=7)
     s.set_defaults(func=_cmd_synth)
+    w = sub.add_parser("where", help="where the inbox, warehouse, reports and mails are")
+    w.set_defaults(func=_cmd_where)
+
+    c = sub.add_parser("collect", help="register new inbox files (what itaflow_collect does)")
+    c.add_argument("--run-id")
+    c.set_defaults(func=_cmd_collect)
+
+    v = sub.add_parser("validate", help="check and load pending files (itaflow_validate_load)")
+    v.add_argument("--run-id")
+    v.set_defaults(func=_cmd_validate)
+
+    r = sub.add_parser(
+        "compile", help="compile a round's provincial report (itaflow_compile_report)"
+    )
+    r.add_argument("--fiscal-year", type=int, required=True, help="ปีงบประมาณ พ.ศ., e.g. 2568")
+    r.add_argument("--round", choices=["H1", "FY"], required=True)
+    r.add_argument("--province", help="default: ITAFLOW_PROVINCE")
+    r.add_argument("--send", action="store_true", help="also mail it (once per round)")
+    r.set_defaults(func=_cmd_compile)
     return parser
 
 

@@ -47,7 +47,9 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def unreadable(display: str, sha256: str, size: int, reason_th: str, reason_en: str) -> SubmissionRecord:
+def unreadable(
+    display: str, sha256: str, size: int, reason_th: str, reason_en: str
+) -> SubmissionRecord:
     """A record for a file we could not read: it still gets a verdict and a reason."""
     finding = Finding("unreadable_file", "error", f"{reason_th} / {reason_en}")
     return SubmissionRecord(
@@ -60,7 +62,9 @@ def unreadable(display: str, sha256: str, size: int, reason_th: str, reason_en: 
     )
 
 
-def read_and_extract(path: Path, settings: Settings, display: str | None = None) -> SubmissionRecord:
+def read_and_extract(
+    path: Path, settings: Settings, display: str | None = None
+) -> SubmissionRecord:
     """One file to one unchecked record; never raises for anything the file contains."""
     from itaflow.extract import extract
     from itaflow.read import read_path
@@ -92,7 +96,9 @@ def read_and_extract(path: Path, settings: Settings, display: str | None = None)
         )
 
 
-def inspect_paths(paths: list[str], settings: Settings, *, data_docs: bool = False) -> list[SubmissionRecord]:
+def inspect_paths(
+    paths: list[str], settings: Settings, *, data_docs: bool = False
+) -> list[SubmissionRecord]:
     """Read, extract and check files without touching the warehouse (``itaflow inspect``)."""
     from itaflow.checks import check_batch
 

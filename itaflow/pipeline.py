@@ -1,0 +1,202 @@
+"""The pipeline's stages as functions of (settings, plain data), one per DAG task.
+
+The DAG files only wire these together; everything here runs and is tested
+without Airflow. Big data moves between tasks as files under ``settings.work``;
+the functions return small JSON-able summaries (Airflow XComs).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import asdict
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from itaflow.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def _safe(run_id: str) -> str:
+    """A run id as a folder name (Airflow run ids hold ':' and '+')."""
+    return re.sub(r"[^0-9A-Za-z._-]+", "_", run_id)[:120] or "run"
+
+
+def _run_id(run_id: str | None) -> str:
+    return run_id or f"cli__{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}"
+
+
+def prepare_warehouse(settings: Settings) -> str:
+    """Migrate the warehouse to head and sync the LAO registry (idempotent)."""
+    from itaflow.warehouse import upgrade
+
+    return upgrade(settings.warehouse_url)
+
+
+def collect(settings: Settings, run_id: str | None = None) -> dict[str, Any]:
+    """Hash and keep every inbox file, register what is new; returns counts by outcome."""
+    from itaflow.collect import scan_inbox
+    from itaflow.warehouse import register_received
+
+    run_id = _run_id(run_id)
+    files = scan_inbox(settings.inbox, settings.store)
+    outcomes = register_received(settings.warehouse_url, [asdict(f) for f in files], run_id)
+    counts = {"seen": 0, "new": 0, "duplicate": 0}
+    for o in outcomes:
+        counts[o["outcome"]] = counts.get(o["outcome"], 0) + 1
+    return {"run_id": run_id, "files": len(files), **counts}
+
+
+def plan_batches(settings: Settings) -> list[list[int]]:
+    """Split pending submissions into batches of ``settings.batch_size`` ids."""
+    from itaflow.warehouse import pending_submissions
+
+    ids = [s["id"] for s in pending_submissions(settings.warehouse_url)]
+    size = max(1, settings.batch_size)
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def check_batch(submission_ids: list[int], settings: Settings, run_id: str | None = None) -> str:
+    """Read, extract and check one batch (one GE validation); write the records, return the path."""
+    from itaflow.checks import check_batch as run_checks
+    from itaflow.process import read_and_extract, unreadable
+    from itaflow.serde import write_records
+    from itaflow.warehouse import get_submissions
+
+    run_id = _run_id(run_id)
+    records = []
+    for sub in get_submissions(settings.warehouse_url, submission_ids):
+        if not sub.get("stored_path"):
+            record = unreadable(
+                sub["original_name"],
+                sub["sha256"],
+                sub["size"],
+                "ไม่มีสำเนาไฟล์ต้นฉบับ",
+                "no stored original",
+            )
+        else:
+            record = read_and_extract(
+                Path(sub["stored_path"]), settings, display=sub["original_name"]
+            )
+        record.sha256 = sub["sha256"]  # the registered identity, even for an unreadable file
+        records.append(record)
+    docs_dir = settings.reports_out / "data_docs" / _safe(run_id) / f"batch-{submission_ids[0]}"
+    run = run_checks(records, settings, data_docs_dir=docs_dir)
+    path = settings.work / _safe(run_id) / f"batch-{submission_ids[0]}-{submission_ids[-1]}.json"
+    write_records(run.records, path)
+    return str(path)
+
+
+def load_batch(results_path: str, settings: Settings, run_id: str | None = None) -> dict[str, Any]:
+    """Load one checked batch in one transaction (idempotent)."""
+    from itaflow.serde import read_records
+    from itaflow.warehouse import load_batch as load
+
+    return load(settings.warehouse_url, read_records(Path(results_path)), run_id=_run_id(run_id))
+
+
+def account(settings: Settings, loaded: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """received = accepted + accepted_with_warnings + rejected + quarantined, for every run."""
+    from itaflow.warehouse import accounting
+
+    rows = accounting(settings.warehouse_url)
+    unbalanced = [r for r in rows if not r.get("balanced", True)]
+    if unbalanced:
+        raise RuntimeError(f"accounting does not balance: {unbalanced}")
+    return {"runs": len(rows), "loaded_batches": len(loaded or [])}
+
+
+def choose_round(day: date, params: dict[str, Any]) -> dict[str, Any]:
+    """The round to compile: from the params when given, else the round that closed last."""
+    from itaflow.periods import latest_closed_round
+
+    fiscal_year, round_ = latest_closed_round(day)
+    return {
+        "fiscal_year": int(params.get("fiscal_year") or fiscal_year),
+        "round": params.get("round") or round_,
+        "province": params.get("province"),
+    }
+
+
+def data_docs_pages(settings: Settings) -> list[str]:
+    """Every Data Docs index built so far, newest first, for the report's links."""
+    root = settings.reports_out / "data_docs"
+    pages = sorted(root.glob("**/index.html"), key=lambda p: p.stat().st_mtime, reverse=True)
+    return [str(p) for p in pages]
+
+
+def compile_round(
+    settings: Settings, fiscal_year: int, round: str, province: str | None = None
+) -> dict[str, Any]:
+    """Build the round's ReportData from the warehouse and render HTML, PDF and XLSX."""
+    from itaflow.compile import compile_report
+    from itaflow.warehouse import record_report_run, report_data
+
+    province = province or settings.province
+    data = report_data(settings.warehouse_url, fiscal_year, round, province, settings)
+    data.data_docs = data_docs_pages(settings)
+    files = compile_report(data, settings.reports_out)
+    report_run_id = record_report_run(
+        settings.warehouse_url,
+        data,
+        {k: str(v) for k, v in files.items()},
+        recipients=list(settings.mail_to),
+        compiled_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+    return {
+        "report_run_id": report_run_id,
+        "fiscal_year": fiscal_year,
+        "round": round,
+        "province": province,
+        "files": {k: str(v) for k, v in files.items()},
+        "expected": data.expected,
+        "received": data.received,
+    }
+
+
+def report_message_id(fiscal_year: int, round: str, province: str | None) -> str:
+    """The same Message-ID for every attempt at one round's mail, so a resend is recognisable."""
+    key = hashlib.sha256(f"{fiscal_year}|{round}|{province or ''}".encode()).hexdigest()[:16]
+    return f"<itaflow-report-{fiscal_year}-{round}-{key}@itaflow>"
+
+
+def send_report(settings: Settings, compiled: dict[str, Any], smtp: Any = None) -> dict[str, Any]:
+    """Mail the compiled report once per round; raise when the server refuses (Airflow retries)."""
+    from itaflow.mail import SmtpConfig, build_report_mail, deliver
+    from itaflow.warehouse import mark_mail, report_data, report_run_sent
+
+    fy, rnd, province = compiled["fiscal_year"], compiled["round"], compiled["province"]
+    if report_run_sent(settings.warehouse_url, fy, rnd, province):
+        mark_mail(settings.warehouse_url, compiled["report_run_id"], "skipped_already_sent")
+        return {"status": "already_sent"}
+    data = report_data(settings.warehouse_url, fy, rnd, province, settings)
+    message_id = report_message_id(fy, rnd, province)
+    msg = build_report_mail(
+        data,
+        {k: Path(v) for k, v in compiled["files"].items()},
+        sender=settings.mail_from,
+        recipients=list(settings.mail_to),
+        message_id=message_id,
+    )
+    if smtp is None and settings.smtp_host:
+        smtp = SmtpConfig(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            user=settings.smtp_user,
+            password=settings.smtp_password,
+            starttls=settings.smtp_starttls,
+        )
+    result = deliver(msg, smtp, outbox=settings.outbox)
+    mark_mail(
+        settings.warehouse_url,
+        compiled["report_run_id"],
+        result.status,
+        message_id=message_id,
+        error=result.error,
+    )
+    if not result.ok:
+        raise RuntimeError(f"report mail not delivered: {result.error}")
+    return {"status": result.status, "where": result.where, "message_id": message_id}
