@@ -1,0 +1,57 @@
+"""The warehouse: the only part of itaflow that talks to the database.
+
+SQLite by default (``sqlite:///<ITAFLOW_HOME>/warehouse.db``), PostgreSQL in
+production (``ITAFLOW_WAREHOUSE_URL``); the same functions and tests run on both.
+Functions take an Engine or a URL and plain data, and return plain data.
+
+- ``db``: engines, transactions, timestamps; ``schema``: the tables;
+  ``migrate``: Alembic (``upgrade``);
+- ``load``: registry sync, received files, judged submissions (one transaction each);
+- ``queries``: the round report, the accounting per run, report runs and mail.
+"""
+
+from itaflow.warehouse.db import engine_for
+from itaflow.warehouse.load import (
+    LoadError,
+    assign_versions,
+    get_submissions,
+    load_batch,
+    pending_submissions,
+    register_received,
+    submission_status,
+    sync_registry,
+)
+from itaflow.warehouse.migrate import current, head, upgrade
+from itaflow.warehouse.queries import (
+    accounting,
+    ensure_round,
+    mark_mail,
+    record_report_run,
+    report_data,
+    report_run_history,
+    report_run_sent,
+    set_due_date,
+)
+
+__all__ = [
+    "LoadError",
+    "accounting",
+    "assign_versions",
+    "current",
+    "engine_for",
+    "ensure_round",
+    "get_submissions",
+    "head",
+    "load_batch",
+    "mark_mail",
+    "pending_submissions",
+    "record_report_run",
+    "register_received",
+    "report_data",
+    "report_run_history",
+    "report_run_sent",
+    "set_due_date",
+    "submission_status",
+    "sync_registry",
+    "upgrade",
+]

@@ -1,0 +1,640 @@
+"""Writing to the warehouse: the registry, received files, and judged submissions.
+
+Every function here is one transaction under the warehouse write lock, takes its
+timestamps from the caller (never ``now()``), and can be re-run with the same
+input without changing anything: a DAG task that is retried or re-run, or a
+process killed half-way, leaves the warehouse as a finished load or as no load.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, bindparam, select, update
+from sqlalchemy.engine import URL
+
+from itaflow.models import Finding, Measure, SubmissionRecord
+from itaflow.warehouse.db import as_date, engine_for, iso_local, local_time, write_tx
+from itaflow.warehouse.schema import agencies, findings, measures, receipts, submissions
+
+log = logging.getLogger(__name__)
+
+# Rows per IN (...) list: well under SQLite's and PostgreSQL's bound-parameter limits.
+CHUNK = 900
+
+Key = tuple[str, int, str]  # (lao_code, fiscal_year, round)
+
+
+class LoadError(ValueError):
+    """A batch the warehouse must refuse whole (nothing was written)."""
+
+
+# --- helpers ------------------------------------------------------------------------
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def clean(value: Any) -> Any:
+    """Text as the databases accept it: no NUL (PostgreSQL refuses it in text and
+    JSON) and no lone surrogates (not encodable as UTF-8). Submissions can hold
+    anything, and one odd character must not fail a whole batch."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            value = value.replace("\x00", "")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            value = value.encode("utf-8", "replace").decode("utf-8")
+        return value
+    if isinstance(value, list | tuple):
+        return [clean(v) for v in value]
+    if isinstance(value, dict):
+        return {clean(str(k)): clean(v) for k, v in value.items()}
+    return value
+
+
+def _as_dict(item: Any) -> dict[str, Any]:
+    if dataclasses.is_dataclass(item) and not isinstance(item, type):
+        return dataclasses.asdict(item)
+    return dict(item)
+
+
+def _select_in(
+    conn: Connection, columns: list[Any], key_column: Any, keys: Iterable[Any]
+) -> list[Any]:
+    keys = sorted(set(keys))
+    rows: list[Any] = []
+    for part in _chunks(keys):
+        rows.extend(conn.execute(select(*columns).where(key_column.in_(part))).all())
+    return rows
+
+
+def _insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Bulk insert: COPY on PostgreSQL (the national round is 160,000 measures),
+    executemany elsewhere. JSON columns are passed as Python objects."""
+    if not rows:
+        return
+    if conn.dialect.name != "postgresql":
+        for part in _chunks(rows, 5_000):
+            conn.execute(table.insert(), list(part))
+        return
+    columns = list(rows[0])
+    json_cols = {c.name for c in table.columns if c.type.__class__.__name__ == "JSON"}
+    statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+    dbapi = conn.connection.driver_connection
+    with dbapi.cursor() as cur, cur.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(
+                [
+                    json.dumps(row[c], ensure_ascii=False) if c in json_cols else row[c]
+                    for c in columns
+                ]
+            )
+
+
+# --- registry -----------------------------------------------------------------------
+
+
+def sync_registry(engine: Engine | str | URL) -> dict[str, int]:
+    """Make ``agencies`` match the packaged registry (``itaflow/data/lao_registry.csv``).
+
+    New LAOs are inserted, changed ones updated, and LAOs that left the registry
+    are marked inactive, never deleted (their old submissions still point at
+    them). Writes nothing when already in sync, so every DAG run can call it.
+    """
+    from itaflow import registry
+
+    wanted = {
+        code: {
+            "lao_code": code,
+            "name_th": lao.name_th,
+            "full_name_th": registry.full_name(lao),
+            "lao_type": lao.lao_type,
+            "type_th": lao.type_th,
+            "province_code": lao.province_code,
+            "province_th": lao.province_th,
+            "province_en": lao.province_en,
+            "district_th": lao.district_th,
+            "active": True,
+        }
+        for code, lao in registry.load().items()
+    }
+    engine = engine_for(engine)
+    with write_tx(engine) as conn:
+        have = {row["lao_code"]: dict(row) for row in conn.execute(select(agencies)).mappings()}
+        new = [row for code, row in wanted.items() if code not in have]
+        changed = [row for code, row in wanted.items() if code in have and have[code] != row]
+        retired = [
+            {"b_code": code} for code, row in have.items() if code not in wanted and row["active"]
+        ]
+        if new:
+            conn.execute(agencies.insert(), new)
+        if changed:
+            conn.execute(
+                update(agencies).where(agencies.c.lao_code == bindparam("b_code")),
+                [{**row, "b_code": row.pop("lao_code")} for row in changed],
+            )
+        if retired:
+            conn.execute(
+                update(agencies)
+                .where(agencies.c.lao_code == bindparam("b_code"))
+                .values(active=False),
+                retired,
+            )
+    return {
+        "agencies": len(wanted),
+        "inserted": len(new),
+        "updated": len(changed),
+        "retired": len(retired),
+    }
+
+
+# --- received files -----------------------------------------------------------------
+
+DUPLICATE_MESSAGE = (
+    "ไฟล์นี้มีเนื้อหาเดียวกับไฟล์ที่ได้รับแล้ว (รายการที่ {id}: {name} รับเมื่อ {at}) ไม่นับเป็นรายงานใหม่"
+    " / the same bytes were already received as submission {id} ({name}, {at}); not a new report"
+)
+
+
+def register_received(
+    engine: Engine | str | URL, files: Sequence[Mapping[str, Any] | Any], run_id: str
+) -> list[dict[str, Any]]:
+    """Record the files a run found in the inbox; returns one outcome per file, in order.
+
+    ``files`` are ``itaflow.collect.ReceivedFile`` objects or dicts with ``sha256,
+    size, original_name, inbox_path, stored_path, received_at`` (optional
+    ``format``, ``problem``). Each result is ``{sha256, inbox_path, submission_id,
+    receipt_id, outcome}`` where ``outcome`` is:
+
+    - ``new``: first time these bytes were received: a submission, status ``received``
+      (or ``quarantined`` at once when the file has a ``problem``, e.g. a link out of
+      the inbox: it gets an ``unreadable_file`` finding and is never read);
+    - ``duplicate``: the bytes were already a submission: the receipt ends rejected
+      with a ``duplicate_submission`` finding, no second submission;
+    - ``seen``: this path with these bytes was registered by an earlier run (the inbox
+      is never emptied): nothing new is recorded.
+
+    Re-running the same ``run_id`` returns the same outcomes and writes nothing.
+    """
+    items = [_as_dict(f) for f in files]
+    engine = engine_for(engine)
+    with write_tx(engine) as conn:
+        shas = {f["sha256"] for f in items}
+        known = {
+            r.sha256: r
+            for r in _select_in(
+                conn,
+                [
+                    submissions.c.id,
+                    submissions.c.sha256,
+                    submissions.c.original_name,
+                    submissions.c.received_at,
+                ],
+                submissions.c.sha256,
+                shas,
+            )
+        }
+        seen = {
+            (r.inbox_path, r.sha256): r
+            for r in _select_in(
+                conn,
+                [
+                    receipts.c.id,
+                    receipts.c.run_id,
+                    receipts.c.inbox_path,
+                    receipts.c.sha256,
+                    receipts.c.is_duplicate,
+                ],
+                receipts.c.sha256,
+                shas,
+            )
+        }
+        order = sorted(
+            range(len(items)),
+            key=lambda i: (local_time(items[i]["received_at"]), items[i]["inbox_path"]),
+        )
+        new_subs: dict[str, dict[str, Any]] = {}
+        new_receipts: dict[tuple[str, str], dict[str, Any]] = {}
+        for i in order:
+            f = items[i]
+            key = (clean(f["inbox_path"]), f["sha256"])
+            if key in seen or key in new_receipts:
+                continue
+            is_duplicate = f["sha256"] in known or f["sha256"] in new_subs
+            if not is_duplicate:
+                new_subs[f["sha256"]] = _submission_row(f, run_id)
+            new_receipts[key] = {
+                "run_id": run_id,
+                "inbox_path": key[0],
+                "original_name": clean(f["original_name"]),
+                "sha256": f["sha256"],
+                "size": f["size"],
+                "received_at": local_time(f["received_at"]),
+                "is_duplicate": is_duplicate,
+            }
+        if new_subs:
+            _insert_rows(conn, submissions, list(new_subs.values()))
+            known = {
+                r.sha256: r
+                for r in _select_in(
+                    conn,
+                    [
+                        submissions.c.id,
+                        submissions.c.sha256,
+                        submissions.c.original_name,
+                        submissions.c.received_at,
+                    ],
+                    submissions.c.sha256,
+                    shas,
+                )
+            }
+        ids: dict[tuple[str, str], int] = {}
+        if new_receipts:
+            rows = [{**r, "submission_id": known[r["sha256"]].id} for r in new_receipts.values()]
+            _insert_rows(conn, receipts, rows)
+            ids = {
+                (r.inbox_path, r.sha256): r.id
+                for r in conn.execute(
+                    select(receipts.c.id, receipts.c.inbox_path, receipts.c.sha256).where(
+                        receipts.c.run_id == run_id
+                    )
+                )
+            }
+            _insert_rows(conn, findings, _registration_findings(new_receipts, new_subs, known, ids))
+        results = []
+        for f in items:
+            key = (clean(f["inbox_path"]), f["sha256"])
+            sub = known[f["sha256"]]
+            if key in new_receipts:
+                outcome = "duplicate" if new_receipts[key]["is_duplicate"] else "new"
+                receipt_id = ids[key]
+            else:
+                earlier = seen[key]
+                receipt_id = earlier.id
+                if earlier.run_id != run_id:
+                    outcome = "seen"
+                else:
+                    outcome = "duplicate" if earlier.is_duplicate else "new"
+            results.append(
+                {
+                    "sha256": f["sha256"],
+                    "inbox_path": key[0],
+                    "submission_id": sub.id,
+                    "receipt_id": receipt_id,
+                    "outcome": outcome,
+                }
+            )
+    counts = Counter(r["outcome"] for r in results)
+    log.info("run %s: %s", run_id, dict(counts))
+    return results
+
+
+def _submission_row(f: dict[str, Any], run_id: str) -> dict[str, Any]:
+    problem = f.get("problem")
+    return {
+        "sha256": f["sha256"],
+        "size": f["size"],
+        "format": clean(f.get("format")),
+        "original_name": clean(f["original_name"]),
+        "inbox_path": clean(f["inbox_path"]),
+        "stored_path": clean(f.get("stored_path") or ""),
+        "received_at": local_time(f["received_at"]),
+        "run_id": run_id,
+        "status": "quarantined" if problem else "received",
+        "verdict": "rejected" if problem else None,
+        "reason": clean(problem),
+        "is_current": False,
+        "loaded_run_id": run_id if problem else None,
+    }
+
+
+def _registration_findings(
+    new_receipts: dict[tuple[str, str], dict[str, Any]],
+    new_subs: dict[str, dict[str, Any]],
+    known: dict[str, Any],
+    receipt_ids: dict[tuple[str, str], int],
+) -> list[dict[str, Any]]:
+    """``duplicate_submission`` per duplicate receipt; ``unreadable_file`` per file with a problem."""
+    rows = []
+    for key, r in new_receipts.items():
+        sub = known[r["sha256"]]
+        if r["is_duplicate"]:
+            message = DUPLICATE_MESSAGE.format(
+                id=sub.id, name=sub.original_name, at=iso_local(sub.received_at)
+            )
+            rows.append(
+                _finding_row(sub.id, receipt_ids[key], "duplicate_submission", "error", message)
+            )
+    for sha, sub in new_subs.items():
+        if sub["reason"]:
+            rows.append(
+                _finding_row(known[sha].id, None, "unreadable_file", "error", sub["reason"])
+            )
+    return rows
+
+
+def _finding_row(
+    submission_id: int,
+    receipt_id: int | None,
+    check: str,
+    severity: str,
+    message: str,
+    measure_seq: int | None = None,
+    field: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "submission_id": submission_id,
+        "receipt_id": receipt_id,
+        "measure_seq": measure_seq,
+        "check_id": clean(check),
+        "severity": severity,
+        "field": clean(field),
+        "message": clean(message),
+    }
+
+
+def _file_info(row: Any) -> dict[str, Any]:
+    info = dict(row._mapping)
+    info["received_at"] = iso_local(info["received_at"])
+    return info
+
+
+_FILE_COLUMNS = [
+    submissions.c.id,
+    submissions.c.sha256,
+    submissions.c.size,
+    submissions.c.format,
+    submissions.c.original_name,
+    submissions.c.inbox_path,
+    submissions.c.stored_path,
+    submissions.c.received_at,
+    submissions.c.run_id,
+    submissions.c.status,
+]
+
+
+def pending_submissions(
+    engine: Engine | str | URL, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Submissions received but not yet judged, oldest first (what the validate DAG reads).
+
+    A run killed before loading leaves its submissions here, so the next run
+    picks them up. Each item: id, sha256, size, format, original_name,
+    inbox_path, stored_path (the kept original), received_at (ISO, +07:00),
+    run_id, status.
+    """
+    engine = engine_for(engine)
+    query = (
+        select(*_FILE_COLUMNS)
+        .where(submissions.c.status == "received")
+        .order_by(submissions.c.received_at, submissions.c.id)
+        .limit(limit)
+    )
+    with engine.connect() as conn:
+        return [_file_info(r) for r in conn.execute(query)]
+
+
+def get_submissions(engine: Engine | str | URL, ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The same information as ``pending_submissions`` for given ids, whatever their status
+    (a retried check task must find its batch even after a load went through)."""
+    engine = engine_for(engine)
+    with engine.connect() as conn:
+        rows = _select_in(conn, _FILE_COLUMNS, submissions.c.id, ids)
+    by_id = {r.id: _file_info(r) for r in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+# --- judged submissions -------------------------------------------------------------
+
+
+def submission_status(record: SubmissionRecord) -> str:
+    """The final state of a judged record: quarantined when unreadable, else its verdict."""
+    if not record.readable or any(f.check == "unreadable_file" for f in record.findings):
+        return "quarantined"
+    if record.verdict is None:
+        raise LoadError(f"{record.file}: no verdict (run the checks before loading)")
+    return record.verdict
+
+
+def _reason(record: SubmissionRecord, status: str) -> str | None:
+    """The one line an officer sees next to the status: the first finding that decided it."""
+    if status == "accepted":
+        return None
+    if status == "quarantined":
+        wanted = [f for f in record.findings if f.check == "unreadable_file"]
+    else:
+        severity = "warning" if status == "accepted_with_warnings" else "error"
+        wanted = [f for f in record.findings if f.severity == severity]
+    return wanted[0].message if wanted else None
+
+
+def _measure_row(submission_id: int, m: Measure) -> dict[str, Any]:
+    return {
+        "submission_id": submission_id,
+        "seq": m.seq,
+        "category": clean(m.category),
+        "indicator": clean(m.indicator),
+        "measure": clean(m.measure or ""),
+        "steps": clean(m.steps or ""),
+        "responsible": clean(list(m.responsible or [])),
+        "period_text": clean(m.period_text or ""),
+        "period_start": as_date(m.period_start),
+        "period_end": as_date(m.period_end),
+        "result": clean(m.result or ""),
+        "outcome": clean(m.outcome or ""),
+        "status": m.status or "unknown",
+        "raw": clean(dict(m.raw or {})),
+    }
+
+
+def _content_findings(submission_id: int, items: list[Finding]) -> list[dict[str, Any]]:
+    return [
+        _finding_row(submission_id, None, f.check, f.severity, f.message, f.measure_seq, f.field)
+        for f in items
+    ]
+
+
+def load_batch(
+    engine: Engine | str | URL, records: Sequence[SubmissionRecord], run_id: str
+) -> dict[str, Any]:
+    """Store judged records in one transaction; returns what was stored.
+
+    Each record is matched to its registered submission by ``sha256``; its status,
+    verdict, agency, fiscal year and round are set, its measures and findings
+    replaced (so loading the same records again changes nothing), and versions per
+    (lao_code, fiscal_year, round) are re-derived by received time: the newest is
+    current, earlier ones point to the next via ``superseded_by`` and stay.
+    Refuses the whole batch (``LoadError``, nothing written) for a record that was
+    never registered, has no verdict, or names an lao_code not in ``agencies``.
+    """
+    by_sha = {r.sha256: r for r in records}  # the same file twice: the last one counts
+    engine = engine_for(engine)
+    with write_tx(engine) as conn:
+        subs = {
+            r.sha256: r
+            for r in _select_in(
+                conn,
+                [
+                    submissions.c.id,
+                    submissions.c.sha256,
+                    submissions.c.lao_code,
+                    submissions.c.fiscal_year,
+                    submissions.c.round,
+                ],
+                submissions.c.sha256,
+                by_sha,
+            )
+        }
+        _refuse_unknown(conn, by_sha, subs)
+        statuses = {sha: submission_status(rec) for sha, rec in by_sha.items()}
+        old_keys = {(s.lao_code, s.fiscal_year, s.round) for s in subs.values()}
+        values = [
+            _judged_values(rec, subs[sha].id, statuses[sha], run_id) for sha, rec in by_sha.items()
+        ]
+        if values:
+            conn.execute(update(submissions).where(submissions.c.id == bindparam("b_id")), values)
+        ids = sorted(s.id for s in subs.values())
+        for part in _chunks(ids):
+            conn.execute(measures.delete().where(measures.c.submission_id.in_(part)))
+            conn.execute(
+                findings.delete().where(
+                    findings.c.submission_id.in_(part), findings.c.receipt_id.is_(None)
+                )
+            )
+        measure_rows = [
+            _measure_row(subs[sha].id, m) for sha, rec in by_sha.items() for m in rec.measures
+        ]
+        finding_rows = [
+            row
+            for sha, rec in by_sha.items()
+            for row in _content_findings(subs[sha].id, rec.findings)
+        ]
+        _insert_rows(conn, measures, measure_rows)
+        _insert_rows(conn, findings, finding_rows)
+        new_keys = {(v["lao_code"], v["fiscal_year"], v["round"]) for v in values}
+        changed = _reversion(conn, old_keys | new_keys)
+        log.info(
+            "run %s: %d submissions, %d measures, %d findings written; uncommitted until the batch ends",
+            run_id,
+            len(values),
+            len(measure_rows),
+            len(finding_rows),
+        )
+    summary: dict[str, Any] = {
+        "run_id": run_id,
+        "submissions": len(values),
+        "measures": len(measure_rows),
+        "findings": len(finding_rows),
+        "versions_changed": changed,
+        **{s: 0 for s in ("accepted", "accepted_with_warnings", "rejected", "quarantined")},
+    }
+    summary.update(Counter(statuses.values()))
+    return summary
+
+
+def _refuse_unknown(
+    conn: Connection, by_sha: dict[str, SubmissionRecord], subs: dict[str, Any]
+) -> None:
+    unregistered = [rec.file for sha, rec in by_sha.items() if sha not in subs]
+    if unregistered:
+        raise LoadError(
+            f"not registered as received (call register_received first): {unregistered[:5]}"
+        )
+    codes = {rec.agency.lao_code for rec in by_sha.values() if rec.agency.lao_code}
+    known = {
+        r.lao_code for r in _select_in(conn, [agencies.c.lao_code], agencies.c.lao_code, codes)
+    }
+    if codes - known:
+        raise LoadError(
+            f"lao_code not in agencies (run sync_registry): {sorted(codes - known)[:5]}"
+        )
+
+
+def _judged_values(
+    record: SubmissionRecord, sub_id: int, status: str, run_id: str
+) -> dict[str, Any]:
+    agency, reporter = record.agency, record.reporter
+    return {
+        "b_id": sub_id,
+        "status": status,
+        "verdict": record.verdict or "rejected",
+        "reason": clean(_reason(record, status)),
+        "format": clean(record.format),
+        "lao_code": agency.lao_code or None,
+        "agency_name": clean(agency.name),
+        "stated_district": clean(agency.district),
+        "stated_province": clean(agency.province),
+        "match_score": agency.match_score,
+        "fiscal_year": record.fiscal_year,
+        "round": record.round,
+        "reporter_name": clean(reporter.name),
+        "reporter_position": clean(reporter.position),
+        "title": clean(record.title or None),
+        # Re-derived below for records with a complete key; stays so for the others.
+        "version": None,
+        "is_current": False,
+        "superseded_by": None,
+        "loaded_run_id": run_id,
+    }
+
+
+def assign_versions(rows: Iterable[Mapping[str, Any]]) -> dict[int, dict[str, Any]]:
+    """Version numbers for the submissions of LAO rounds, from their received times.
+
+    ``rows``: every judged submission of some (lao_code, fiscal_year, round) keys,
+    each with id, lao_code, fiscal_year, round, received_at. Returns, per id, the
+    version (1 = first), is_current (the newest) and superseded_by (the next one).
+    Ties in received time are broken by id, i.e. by registration order.
+    """
+    groups: dict[Key, list[Mapping[str, Any]]] = defaultdict(list)
+    for row in rows:
+        groups[(row["lao_code"], row["fiscal_year"], row["round"])].append(row)
+    wanted: dict[int, dict[str, Any]] = {}
+    for group in groups.values():
+        group.sort(key=lambda r: (r["received_at"], r["id"]))
+        for i, row in enumerate(group):
+            nxt = group[i + 1]["id"] if i + 1 < len(group) else None
+            wanted[row["id"]] = {"version": i + 1, "is_current": nxt is None, "superseded_by": nxt}
+    return wanted
+
+
+def _reversion(conn: Connection, keys: set[tuple[Any, Any, Any]]) -> int:
+    """Re-derive versions for the given keys; writes only the rows that change."""
+    keys = {k for k in keys if all(v is not None for v in k)}
+    if not keys:
+        return 0
+    columns = [
+        submissions.c.id,
+        submissions.c.lao_code,
+        submissions.c.fiscal_year,
+        submissions.c.round,
+        submissions.c.received_at,
+        submissions.c.version,
+        submissions.c.is_current,
+        submissions.c.superseded_by,
+        submissions.c.status,
+    ]
+    rows = [
+        r._mapping
+        for r in _select_in(conn, columns, submissions.c.lao_code, {k[0] for k in keys})
+        if (r.lao_code, r.fiscal_year, r.round) in keys and r.status != "received"
+    ]
+    wanted = assign_versions(rows)
+    changes = [
+        {"b_id": r["id"], **wanted[r["id"]]}
+        for r in rows
+        if (r["version"], bool(r["is_current"]), r["superseded_by"])
+        != tuple(wanted[r["id"]].values())
+    ]
+    if changes:
+        conn.execute(update(submissions).where(submissions.c.id == bindparam("b_id")), changes)
+    return len(changes)

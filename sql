@@ -1,0 +1,1 @@
+itaflow/warehouse/sql
