@@ -1,0 +1,268 @@
+"""A realistic ReportData for นครราชสีมา, with hostile text, to preview and test the report.
+
+Used by the tests and to preview a template change without running the pipeline:
+``uv run python -m itaflow.compile.sample reports/out/preview`` writes HTML, PDF and XLSX.
+The hostile strings (``<script>``, ``=HYPERLINK``, Typst markup, CR/LF with mail
+headers) are deliberate: the report must show them as plain text.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import sys
+from datetime import date
+from pathlib import Path
+
+from itaflow.models import Finding, LaoRoundStatus, ReportData
+
+REGISTRY = Path(__file__).resolve().parents[1] / "data" / "lao_registry.csv"
+FULL_TYPE = {
+    "อบต.": "องค์การบริหารส่วนตำบล",
+    "อบจ.": "องค์การบริหารส่วนจังหวัด",
+    "เทศบาลตำบล": "เทศบาลตำบล",
+    "เทศบาลเมือง": "เทศบาลเมือง",
+    "เทศบาลนคร": "เทศบาลนคร",
+}
+HOSTILE_SCRIPT = "<script>alert(1)</script>"
+HOSTILE_FORMULA = '=HYPERLINK("http://x","y")'
+HOSTILE_TYPST = '#set page(fill: red) #panic("x") $x^2$ *bold* <lbl> @ref'
+HOSTILE_HEADER = "\r\nBcc: victim@example.com\r\nSubject: hacked"
+
+
+def registry_laos(province: str = "นครราชสีมา") -> list[dict[str, str]]:
+    with REGISTRY.open(encoding="utf-8") as f:
+        return [row for row in csv.DictReader(f) if row["province_th"] == province]
+
+
+def _status(row: dict[str, str], **kw: object) -> LaoRoundStatus:
+    return LaoRoundStatus(
+        lao_code=row["lao_code"],
+        name_th=FULL_TYPE[row["type_th"]] + row["name_th"],
+        type_th=row["type_th"],
+        district=row["district_th"],
+        province=row["province_th"],
+        **kw,
+    )
+
+
+def _hand_made(by_code: dict[str, dict[str, str]]) -> list[LaoRoundStatus]:
+    """A dozen LAOs in every state, with the findings an officer would see."""
+    ok = {"state": "accepted", "on_time": True, "version": 1, "measure_count": 12}
+    return [
+        _status(
+            by_code["6301205"],
+            state="accepted",
+            on_time=True,
+            version=1,
+            received_at="2026-04-20T09:15:00",
+            original_name="รายงาน ITA อบต.ด่านช้าง.pdf",
+            measure_count=14,
+            status_counts={"done": 12, "in_progress": 2},
+        ),
+        _status(
+            by_code["6301203"],
+            state="accepted_with_warnings",
+            on_time=False,
+            version=1,
+            received_at="2026-05-03T16:40:00",
+            original_name="ขุนทอง_รอบ6เดือน.docx",
+            measure_count=9,
+            warnings=1,
+            findings=[
+                Finding(
+                    "missing_field",
+                    "warning",
+                    "ไม่ได้ระบุผลลัพธ์ของมาตรการ โปรดชี้แจงเพิ่มเติม / outcome is empty",
+                    measure_seq=4,
+                    field="outcome",
+                )
+            ],
+        ),
+        _status(
+            by_code["6301204"],
+            state="rejected",
+            on_time=True,
+            version=2,
+            received_at="2026-04-28T10:00:00",
+            original_name=HOSTILE_FORMULA + ".xlsx",
+            measure_count=7,
+            errors=2,
+            warnings=1,
+            findings=[
+                Finding(
+                    "missing_field",
+                    "error",
+                    "ไม่พบผลการดำเนินการของมาตรการที่ 3 โปรดกรอกผลการดำเนินการ / result is empty",
+                    measure_seq=3,
+                    field="result",
+                ),
+                Finding(
+                    "period_outside_fiscal_year",
+                    "error",
+                    "ระยะเวลาดำเนินการ ต.ค. 2566 อยู่นอกปีงบประมาณ 2569 / period outside FY",
+                    measure_seq=5,
+                    field="period",
+                ),
+                Finding("placeholder_text", "warning", HOSTILE_FORMULA + " (ลงชื่อ)......"),
+            ],
+        ),
+        _status(by_code["6301209"], state="missing"),
+        _status(by_code["4301201"], **ok, received_at="2026-04-15T08:00:00"),
+        _status(
+            by_code["5301211"],
+            state="quarantined",
+            on_time=True,
+            version=1,
+            received_at="2026-04-29T23:59:00",
+            original_name="report.pdf",
+            findings=[
+                Finding(
+                    "unreadable_file",
+                    "error",
+                    "เปิดไฟล์ไม่ได้ (ไฟล์เสียหรือมีรหัสผ่าน) โปรดส่งไฟล์ใหม่ / corrupt or encrypted",
+                )
+            ],
+        ),
+        _status(by_code["3300102"], **ok, received_at="2026-04-01T13:30:00"),
+        _status(
+            by_code["5300110"],
+            state="accepted_with_warnings",
+            on_time=True,
+            version=1,
+            received_at="2026-04-22T11:11:00",
+            measure_count=10,
+            warnings=2,
+            findings=[
+                Finding(
+                    "duplicate_text",
+                    "warning",
+                    "ผลการดำเนินการซ้ำกับมาตรการที่ 2 เกือบทั้งหมด / near-duplicate result",
+                    measure_seq=6,
+                    field="result",
+                ),
+                Finding(
+                    "garbled_text",
+                    "warning",
+                    "พบข้อความผิดเพี้ยน สระและวรรณยุกต์อยู่ผิดตำแหน่ง / broken Thai vowels",
+                ),
+            ],
+        ),
+        _status(by_code["5300106"], state="missing"),
+        _status(by_code["2300101"], **ok, received_at="2026-04-10T09:00:00"),
+        _status(
+            by_code["4301402"],
+            state="rejected",
+            on_time=False,
+            version=1,
+            received_at="2026-05-10T10:20:00",
+            original_name=HOSTILE_SCRIPT + ".html",
+            measure_count=0,
+            errors=1,
+            findings=[
+                Finding(
+                    "no_measures_found",
+                    "error",
+                    f"ไม่พบตารางมาตรการ {HOSTILE_SCRIPT} / no measure table found",
+                )
+            ],
+        ),
+        _status(by_code["4302101"], state="missing"),
+    ]
+
+
+def _hostile(rows: list[LaoRoundStatus]) -> None:
+    """Put attack strings where a careless renderer would execute them."""
+    rows[3].name_th = f"องค์การบริหารส่วนตำบลกุดจอก {HOSTILE_SCRIPT}"
+    rows[8].name_th = f"เทศบาลตำบลโคกกรวด {HOSTILE_TYPST}"
+    rows[11].name_th = f"เทศบาลเมืองปากช่อง\n{HOSTILE_FORMULA}"
+    rows[5].name_th += HOSTILE_HEADER
+    rows[0].original_name = "รายงาน" + HOSTILE_HEADER + ".pdf"
+
+
+def sample_report_data(*, full_province: bool = False, hostile: bool = True) -> ReportData:
+    """นครราชสีมา, FY 2569 round H1; ``full_province`` adds every other LAO of the
+    province from the registry (about 330) with deterministic random states."""
+    rows = registry_laos()
+    by_code = {r["lao_code"]: r for r in rows}
+    laos = _hand_made(by_code)
+    if hostile:
+        _hostile(laos)
+    if full_province:
+        rng = random.Random(2569)
+        taken = {lao.lao_code for lao in laos}
+        for row in rows:
+            if row["lao_code"] in taken:
+                continue
+            state = rng.choices(
+                ["accepted", "accepted_with_warnings", "rejected", "missing"], [6, 2, 1, 2]
+            )[0]
+            received = state != "missing"
+            laos.append(
+                _status(
+                    row,
+                    state=state,
+                    on_time=(rng.random() < 0.8) if received else None,
+                    version=1 if received else 0,
+                    measure_count=rng.randint(8, 20) if received else 0,
+                    received_at=f"2026-04-{rng.randint(1, 30):02d}T10:00:00" if received else None,
+                    errors=1 if state == "rejected" else 0,
+                    findings=[
+                        Finding(
+                            "missing_field",
+                            "error",
+                            "ไม่พบขั้นตอนการดำเนินการ / steps are empty",
+                            1,
+                            "steps",
+                        )
+                    ]
+                    if state == "rejected"
+                    else [],
+                )
+            )
+    checks: dict[str, int] = {}
+    for lao in laos:
+        for f in lao.findings:
+            checks[f.check] = checks.get(f.check, 0) + 1
+    checks["agency_unknown"] = 2
+    return ReportData(
+        fiscal_year=2569,
+        round="H1",
+        province="นครราชสีมา",
+        period_start=date(2025, 10, 1),
+        period_end=date(2026, 3, 31),
+        due_date=date(2026, 4, 30),
+        generated_at="2026-05-15T08:30:00",
+        laos=laos,
+        category_counts={"IIT": 41, "EIT": 37, "OIT": 52, None: 3},
+        check_counts=checks,
+        data_docs=[
+            "/var/itaflow/data_docs/local_site/index.html",
+            "https://docs.example.go.th/ita/2569/H1/index.html",
+            "javascript:alert(1)",
+        ],
+        unmatched_files=[
+            {
+                "original_name": "รายงานผลการดำเนินการ (ไม่ระบุหน่วยงาน).pdf",
+                "received_at": "2026-04-25T14:00:00",
+                "sha256": "ab" * 32,
+                "state": "rejected",
+                "reason": "ไม่พบชื่อหน่วยงานในทะเบียน อปท. / agency not in registry",
+            },
+            {
+                "original_name": HOSTILE_SCRIPT + HOSTILE_FORMULA,
+                "received_at": "not a date",
+                "sha256": "cd" * 32,
+                "verdict": "rejected",
+                "message": HOSTILE_TYPST,
+            },
+        ],
+    )
+
+
+if __name__ == "__main__":
+    from itaflow.compile import compile_report
+
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "reports/out/preview")
+    for fmt, path in compile_report(sample_report_data(full_province=True), out).items():
+        print(fmt, path)
