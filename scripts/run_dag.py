@@ -18,7 +18,7 @@ def run(dag_id: str, conf: dict | None = None, logical_date: str | None = None) 
     from airflow.dag_processing.dagbag import DagBag
 
     dags_folder = Path(__file__).resolve().parents[1] / "dags"
-    bag = DagBag(dag_folder=str(dags_folder), include_examples=False)
+    bag = DagBag(dag_folder=str(dags_folder))
     if bag.import_errors:
         raise SystemExit(f"DAG import errors: {bag.import_errors}")
     dag = bag.get_dag(dag_id)
