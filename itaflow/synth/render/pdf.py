@@ -1,0 +1,58 @@
+"""PDF reports compiled with Typst and the Sarabun font: a ruled table with a text layer.
+
+The record's text reaches Typst as JSON through ``sys_inputs``, never as markup, so
+whatever an officer typed is printed as typed.
+
+- ``pdf_table``: portrait, one table, ด้าน headings as spanning rows;
+- ``pdf_landscape``: landscape, a ลำดับ column, a table per group under a heading.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import fontpkg_sarabun
+import typst
+
+from itaflow.models import SubmissionRecord
+from itaflow.synth.render.compose import compose, rng_for
+
+LAYOUTS = ("pdf_table", "pdf_landscape")
+
+TEMPLATE = Path(__file__).with_name("report.typ")
+WIDTHS = {"seq": 0.5, "measure": 2.0, "steps": 3.0, "responsible": 1.3, "period": 1.4, "result": 3.0, "outcome": 2.0}
+
+
+def pdf(record: SubmissionRecord, layout: str, path: Path) -> Path:
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown pdf layout {layout!r}")
+    rng = rng_for(record, "pdf")
+    landscape = layout == "pdf_landscape"
+    doc = compose(record, "group" if landscape else "one", with_seq=True if landscape else None)
+    data = {
+        "landscape": landscape,
+        "size": rng.choice([11, 12, 13]) if landscape else rng.choice([10, 11, 12]),
+        "title": doc.title,
+        "agency": doc.agency,
+        "intro": doc.intro,
+        "signature": doc.signature,
+        "tables": [
+            {
+                "heading": t.heading,
+                "header": t.header,
+                "widths": [WIDTHS[f] for f in t.fields],
+                "rows": [{"kind": r.kind, "cells": [c.split("\n") for c in r.cells]} for r in t.rows],
+            }
+            for t in doc.tables
+        ],
+    }
+    pdf_bytes = typst.compile(
+        str(TEMPLATE),
+        font_paths=[str(fontpkg_sarabun.ROOT / "files")],
+        ignore_system_fonts=True,
+        sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
+        timestamp=1735689600,
+    )
+    path.write_bytes(pdf_bytes)
+    return path
