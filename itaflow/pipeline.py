@@ -7,7 +7,6 @@ the functions return small JSON-able summaries (Airflow XComs).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 from dataclasses import asdict
@@ -157,46 +156,45 @@ def compile_round(
     }
 
 
-def report_message_id(fiscal_year: int, round: str, province: str | None) -> str:
-    """The same Message-ID for every attempt at one round's mail, so a resend is recognisable."""
-    key = hashlib.sha256(f"{fiscal_year}|{round}|{province or ''}".encode()).hexdigest()[:16]
-    return f"<itaflow-report-{fiscal_year}-{round}-{key}@itaflow>"
-
-
 def send_report(settings: Settings, compiled: dict[str, Any], smtp: Any = None) -> dict[str, Any]:
-    """Mail the compiled report once per round; raise when the server refuses (Airflow retries)."""
-    from itaflow.mail import SmtpConfig, build_report_mail, deliver
+    """Mail the compiled report once per round; raise when the server refuses (Airflow retries).
+
+    ``smtp`` is the DAG's ``SmtpConfig`` from Airflow's ``smtp_default``; without it the
+    settings decide (SMTP host, else the outbox). The Message-ID is derived from the
+    round, so a retried task never mails a round twice.
+    """
+    from itaflow.mail import DeliveryError, build_report_mail, deliver, report_message_key
     from itaflow.warehouse import mark_mail, report_data, report_run_sent
 
     fy, rnd, province = compiled["fiscal_year"], compiled["round"], compiled["province"]
     if report_run_sent(settings.warehouse_url, fy, rnd, province):
-        mark_mail(settings.warehouse_url, compiled["report_run_id"], "skipped_already_sent")
         return {"status": "already_sent"}
     data = report_data(settings.warehouse_url, fy, rnd, province, settings)
-    message_id = report_message_id(fy, rnd, province)
     msg = build_report_mail(
         data,
         {k: Path(v) for k, v in compiled["files"].items()},
         sender=settings.mail_from,
         recipients=list(settings.mail_to),
-        message_id=message_id,
+        message_id=report_message_key(data),
     )
-    if smtp is None and settings.smtp_host:
-        smtp = SmtpConfig(
-            host=settings.smtp_host,
-            port=settings.smtp_port,
-            user=settings.smtp_user,
-            password=settings.smtp_password,
-            starttls=settings.smtp_starttls,
+    try:
+        result = deliver(msg, smtp or settings, outbox=settings.outbox)
+    except DeliveryError as exc:
+        mark_mail(
+            settings.warehouse_url,
+            compiled["report_run_id"],
+            "failed",
+            message_id=exc.result.message_id,
+            error=exc.result.error,
         )
-    result = deliver(msg, smtp, outbox=settings.outbox)
+        raise
+    status = "sent" if result.method == "smtp" else "written_to_outbox"
     mark_mail(
-        settings.warehouse_url,
-        compiled["report_run_id"],
-        result.status,
-        message_id=message_id,
-        error=result.error,
+        settings.warehouse_url, compiled["report_run_id"], status, message_id=result.message_id
     )
-    if not result.ok:
-        raise RuntimeError(f"report mail not delivered: {result.error}")
-    return {"status": result.status, "where": result.where, "message_id": message_id}
+    return {
+        "status": status,
+        "message_id": result.message_id,
+        "path": str(result.path) if result.path else None,
+        "duplicate": result.duplicate,
+    }
