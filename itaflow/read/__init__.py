@@ -86,6 +86,8 @@ def read_bytes(data: bytes, name: str = "", limits: Limits = DEFAULT_LIMITS) -> 
             raise safety.too_large(len(data), limits.max_file_bytes)
         kind, detail = sniff(data)
         fmt = kind if kind in ("pdf", "docx", "xlsx", "xls") else "unknown"
+        if kind == "zip":
+            fmt = {"Word": "docx", "Excel": "xlsx"}.get(detail, "unknown")
         budget = Budget(limits)
         if kind == "text":
             return _read_text(data, budget)
@@ -109,7 +111,8 @@ def read_bytes(data: bytes, name: str = "", limits: Limits = DEFAULT_LIMITS) -> 
     except Unreadable as exc:
         return unreadable(fmt, exc.reason)
     except Exception as exc:  # a reader bug or a library choking on a hostile file
-        return unreadable(fmt, safety.corrupt(fmt if fmt != "unknown" else "", repr(exc)).reason)
+        kind = {"docx": "Word", "xlsx": "Excel", "xls": "Excel", "pdf": "PDF"}.get(fmt, "")
+        return unreadable(fmt, safety.corrupt(kind, repr(exc)).reason)
 
 
 def _refusal(kind: str, detail: str) -> str:
@@ -120,8 +123,8 @@ def _refusal(kind: str, detail: str) -> str:
             "ไฟล์ Word รุ่นเก่า (.doc) ไม่รองรับ กรุณาบันทึกเป็น .docx หรือ PDF แล้วส่งใหม่"
             " / legacy Word .doc is not supported; save as .docx or PDF and resend"
         )
-    if kind == "zip" and detail == "corrupt":
-        return safety.corrupt("zip").reason
+    if kind == "zip" and detail:
+        return safety.corrupt(detail, "zip central directory missing (truncated?)").reason
     if kind == "binary" and detail:
         return f"{safety.NOT_A_DOCUMENT}: {detail}"
     return safety.NOT_A_DOCUMENT

@@ -147,8 +147,13 @@ def _inside(inner: tuple, outer: tuple, tol: float = 2.0) -> bool:
     )
 
 
+MAX_RULINGS = 5_000  # more drawn objects than this on a page is a drawing, not a table
+
+
 def _ruled_tables(page) -> list:
     """Tables drawn with rulings: at least 2x2, not a box nested inside another table."""
+    if len(page.rects) + len(page.lines) + len(page.curves) > MAX_RULINGS:
+        return []
     try:
         found = page.filter(_keep_object).find_tables(_TABLE_SETTINGS)
     except (ValueError, IndexError, KeyError, ZeroDivisionError):

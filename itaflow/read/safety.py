@@ -41,6 +41,8 @@ ZIP_BOMB = (
 def corrupt(kind: str, detail: str = "") -> Unreadable:
     """A damaged file of a known kind, with the library's message for the log."""
     tail = f": {detail[:200]}" if detail else ""
+    if not kind:
+        return Unreadable(f"ไฟล์เสียหาย เปิดอ่านไม่ได้ / the file is damaged and cannot be read{tail}")
     return Unreadable(f"ไฟล์ {kind} เสียหาย เปิดอ่านไม่ได้ / corrupt {kind} file{tail}")
 
 

@@ -40,7 +40,8 @@ def sniff(data: bytes) -> tuple[str, str]:
 
     kind is one of ``pdf``, ``docx``, ``xlsx``, ``xls``, ``text`` (decode and look
     further), ``encrypted`` (password-protected Office), ``doc`` (legacy Word),
-    ``zip`` (an archive that is not docx/xlsx), ``binary`` (detail says what).
+    ``zip`` (an archive that is not docx/xlsx; when its directory is damaged,
+    detail guesses "Word"/"Excel"/"zip"), ``binary`` (detail says what).
     """
     head = data[:1024]
     if b"%PDF-" in head:
@@ -59,7 +60,10 @@ def _sniff_zip(data: bytes) -> tuple[str, str]:
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return "zip", "corrupt"
+        # No central directory (truncated?): the local headers still name the members.
+        head = data[:200_000]
+        kind = "Word" if b"word/" in head else "Excel" if b"xl/" in head else "zip"
+        return "zip", kind
     if "word/document.xml" in names or any(
         re.fullmatch(r"word/document\d*\.xml", n) for n in names
     ):
