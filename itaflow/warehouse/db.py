@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, TextClause, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
+from sqlalchemy.pool import NullPool
 
 SQL_DIR = Path(__file__).with_name("sql")
 
@@ -42,6 +43,11 @@ def engine_for(url: str | URL | Engine) -> Engine:
     writers) instead of by the driver, so DDL is transactional and two writers
     queue instead of deadlocking. PostgreSQL: a connect timeout so a server that
     is down fails the task quickly and visibly.
+
+    No connection pool: the pipeline passes URLs around and each call makes its
+    own engine, so pooled connections would outlive the call (and be unsafe
+    across the forks of Airflow's task runner). One connection per transaction
+    costs a few milliseconds.
     """
     if isinstance(url, Engine):
         return url
@@ -50,7 +56,7 @@ def engine_for(url: str | URL | Engine) -> Engine:
         return _sqlite_engine(url)
     connect_args = {} if "connect_timeout" in url.query else {"connect_timeout": 10}
     return create_engine(
-        url, pool_pre_ping=True, json_serializer=_json_dumps, connect_args=connect_args
+        url, poolclass=NullPool, json_serializer=_json_dumps, connect_args=connect_args
     )
 
 
@@ -58,7 +64,10 @@ def _sqlite_engine(url: URL) -> Engine:
     if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
         Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
-        url, json_serializer=_json_dumps, connect_args={"timeout": SQLITE_BUSY_MS / 1000}
+        url,
+        poolclass=NullPool,
+        json_serializer=_json_dumps,
+        connect_args={"timeout": SQLITE_BUSY_MS / 1000},
     )
 
     @event.listens_for(engine, "connect")

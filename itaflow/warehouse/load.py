@@ -521,7 +521,8 @@ def load_batch(
         _insert_rows(conn, measures, measure_rows)
         _insert_rows(conn, findings, finding_rows)
         new_keys = {(v["lao_code"], v["fiscal_year"], v["round"]) for v in values}
-        changed = _reversion(conn, old_keys | new_keys)
+        changed = _unversion(conn, [v["b_id"] for v in values if not _complete(v)])
+        changed += _reversion(conn, old_keys | new_keys)
         log.info(
             "run %s: %d submissions, %d measures, %d findings written; uncommitted until the batch ends",
             run_id,
@@ -579,10 +580,6 @@ def _judged_values(
         "reporter_name": clean(reporter.name),
         "reporter_position": clean(reporter.position),
         "title": clean(record.title or None),
-        # Re-derived below for records with a complete key; stays so for the others.
-        "version": None,
-        "is_current": False,
-        "superseded_by": None,
         "loaded_run_id": run_id,
     }
 
@@ -605,6 +602,27 @@ def assign_versions(rows: Iterable[Mapping[str, Any]]) -> dict[int, dict[str, An
             nxt = group[i + 1]["id"] if i + 1 < len(group) else None
             wanted[row["id"]] = {"version": i + 1, "is_current": nxt is None, "superseded_by": nxt}
     return wanted
+
+
+def _complete(values: Mapping[str, Any]) -> bool:
+    return all(values[k] is not None for k in ("lao_code", "fiscal_year", "round"))
+
+
+def _unversion(conn: Connection, ids: list[int]) -> int:
+    """Submissions that belong to no LAO round (unmatched, unreadable) have no version."""
+    changed = 0
+    for part in _chunks(ids):
+        changed += conn.execute(
+            update(submissions)
+            .where(
+                submissions.c.id.in_(part),
+                (submissions.c.version.is_not(None))
+                | submissions.c.is_current
+                | submissions.c.superseded_by.is_not(None),
+            )
+            .values(version=None, is_current=False, superseded_by=None)
+        ).rowcount
+    return changed
 
 
 def _reversion(conn: Connection, keys: set[tuple[Any, Any, Any]]) -> int:

@@ -38,6 +38,9 @@ UNMATCHED_GRACE = timedelta(days=60)
 # Mail states after which a report must not be mailed again.
 DELIVERED = ("sent", "written_to_outbox")
 
+# The states a received file can end in (issue 6: every file ends in exactly one).
+ENDED = ("accepted", "accepted_with_warnings", "rejected", "quarantined")
+
 
 # --- rounds ------------------------------------------------------------------------
 
@@ -228,8 +231,9 @@ def accounting(engine: Engine | str | URL, run_id: str | None = None) -> list[di
 
     Per run: received, accepted, accepted_with_warnings, rejected (duplicates
     included: the same bytes again end rejected), quarantined, duplicates, and
-    pending (received, not judged yet). When a run is done, pending is 0 and
-    received = accepted + accepted_with_warnings + rejected + quarantined.
+    pending (received, not judged yet), ``complete`` (nothing pending) and
+    ``balanced``: received = accepted + accepted_with_warnings + rejected +
+    quarantined, which holds exactly when every file of the run has ended.
     """
     engine = engine_for(engine)
     with engine.connect() as conn:
@@ -241,6 +245,7 @@ def accounting(engine: Engine | str | URL, run_id: str | None = None) -> list[di
         }
         item["first_received_at"] = iso_local(r["first_received_at"])
         item["complete"] = item["pending"] == 0
+        item["balanced"] = item["received"] == sum(item[k] for k in ENDED)
         result.append(item)
     return result
 
@@ -256,30 +261,34 @@ def _province_is(province: str | None) -> Any:
 
 def record_report_run(
     engine: Engine | str | URL,
+    data: ReportData,
+    files: dict[str, str] | Sequence[str],
     *,
-    fiscal_year: int,
-    round: str,
-    province: str | None,
-    compiled_at: datetime | str,
     recipients: Sequence[str],
-    files: Sequence[str] | dict[str, str],
-    submission_ids: Sequence[int],
+    compiled_at: datetime | str,
     run_id: str | None = None,
 ) -> int:
-    """Record a compiled report (mail pending) and return its id.
+    """Record a compiled report of ``data``'s round and province (mail pending); returns its id.
 
-    With a ``run_id``, a rerun of the same DAG run updates its own row instead
-    of adding one, and keeps the mail status it reached.
+    Keeps which submissions it showed (the current submission of every LAO) and
+    which files were written. With a ``run_id``, a rerun of the same DAG run
+    updates its own row instead of adding one, and keeps the mail status it reached.
     """
     values = {
-        "fiscal_year": fiscal_year,
-        "round": round,
-        "province": province,
+        "fiscal_year": data.fiscal_year,
+        "round": data.round,
+        "province": data.province,
         "run_id": run_id,
         "compiled_at": local_time(compiled_at),
         "recipients": clean(list(recipients)),
-        "files": clean(dict(files) if isinstance(files, dict) else list(files)),
-        "submission_ids": sorted(int(i) for i in submission_ids),
+        "files": clean(
+            {k: str(v) for k, v in files.items()}
+            if isinstance(files, dict)
+            else [str(f) for f in files]
+        ),
+        "submission_ids": sorted(
+            lao.submission_id for lao in data.laos if lao.submission_id is not None
+        ),
     }
     engine = engine_for(engine)
     with write_tx(engine) as conn:
@@ -288,9 +297,9 @@ def record_report_run(
             existing = conn.execute(
                 select(report_runs.c.id).where(
                     report_runs.c.run_id == run_id,
-                    report_runs.c.fiscal_year == fiscal_year,
-                    report_runs.c.round == round,
-                    _province_is(province),
+                    report_runs.c.fiscal_year == data.fiscal_year,
+                    report_runs.c.round == data.round,
+                    _province_is(data.province),
                 )
             ).scalar()
         if existing is not None:
@@ -314,7 +323,8 @@ def mark_mail(
     error: str | None = None,
     mailed_at: datetime | str | None = None,
 ) -> None:
-    """Record what happened to a report's mail: sent, failed, or written_to_outbox."""
+    """Record what happened to a report's mail: sent, failed, written_to_outbox, or
+    skipped_already_sent (an earlier report of the round was delivered)."""
     if status not in MAIL_STATUSES:
         raise ValueError(f"mail status must be one of {MAIL_STATUSES}, not {status!r}")
     engine = engine_for(engine)

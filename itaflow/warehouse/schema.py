@@ -3,7 +3,8 @@
 This module is the description of the schema; the Alembic migrations in
 ``itaflow/migrations`` are how a database gets there, and a test proves both
 agree on SQLite and PostgreSQL. The generated DDL is kept readable in
-``sql/schema.<dialect>.sql`` (``python -m itaflow.warehouse.schema`` rewrites it).
+``sql/schema.<dialect>.sql``; rewrite it with
+``uv run python -c "from itaflow.warehouse.schema import write_ddl; write_ddl()"``.
 
 Vocabulary: a *receipt* is one file seen arriving in the inbox by one run; a
 *submission* is one distinct content (sha256) with its verdict, versioned per
@@ -13,7 +14,6 @@ submission, marked duplicate. Times are naive Asia/Bangkok local time.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from sqlalchemy import (
@@ -48,7 +48,7 @@ metadata = MetaData(
 )
 
 SUBMISSION_STATUSES = ("received", "accepted", "accepted_with_warnings", "rejected", "quarantined")
-MAIL_STATUSES = ("pending", "sent", "failed", "written_to_outbox")
+MAIL_STATUSES = ("pending", "sent", "failed", "written_to_outbox", "skipped_already_sent")
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
 Id = BigInteger().with_variant(Integer(), "sqlite")
@@ -205,7 +205,7 @@ def ddl(dialect_name: str) -> str:
     dialect = {"postgresql": postgresql.dialect(), "sqlite": sqlite.dialect()}[dialect_name]
     parts = [
         f"-- Generated from itaflow/warehouse/schema.py for {dialect_name}; do not edit.\n"
-        "-- Regenerate: uv run python -m itaflow.warehouse.schema\n"
+        "-- Regenerate: uv run python -c 'from itaflow.warehouse.schema import write_ddl; write_ddl()'\n"
     ]
     for table in metadata.sorted_tables:
         parts.append(str(CreateTable(table).compile(dialect=dialect)).strip() + ";\n")
@@ -214,17 +214,14 @@ def ddl(dialect_name: str) -> str:
     return "\n".join(parts).replace(" \n", "\n")
 
 
-def write_ddl(folder: Path) -> list[Path]:
+def write_ddl(folder: Path | None = None) -> list[Path]:
+    """Rewrite ``sql/schema.<dialect>.sql`` (a test fails when they are out of date)."""
+    from itaflow.warehouse.db import SQL_DIR
+
+    folder = folder or SQL_DIR
     written = []
     for name in ("postgresql", "sqlite"):
         path = folder / f"schema.{name}.sql"
         path.write_text(ddl(name), encoding="utf-8")
         written.append(path)
     return written
-
-
-if __name__ == "__main__":
-    from itaflow.warehouse.db import SQL_DIR
-
-    for p in write_ddl(SQL_DIR):
-        print(p, file=sys.stderr)

@@ -67,7 +67,7 @@ def upgrade() -> None:
         sa.Column("mailed_at", sa.DateTime(), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
         sa.CheckConstraint(
-            "mail_status IN ('pending', 'sent', 'failed', 'written_to_outbox')",
+            "mail_status IN ('pending', 'sent', 'failed', 'written_to_outbox', 'skipped_already_sent')",
             name=op.f("ck_report_runs_mail_status"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_report_runs")),

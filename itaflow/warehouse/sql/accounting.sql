@@ -1,4 +1,4 @@
--- Accounting per run (all runs, or one when :run_id is given), oldest first.
+-- Accounting per run (all runs, or the one named by the run_id parameter), oldest first.
 SELECT run_id, first_received_at, received, accepted, accepted_with_warnings,
        rejected, quarantined, duplicates, pending
 FROM run_accounting

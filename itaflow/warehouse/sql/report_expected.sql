@@ -1,5 +1,5 @@
 -- Every expected LAO and its current submission for one round (NULL columns: missing).
--- Expected = the active LAOs of :province in the registry, or, when :province is
+-- Expected = the active LAOs of the province parameter in the registry, or, when it is
 -- NULL, of every province that sent something for the round. An LAO that left the
 -- registry still appears for a round it reported in.
 SELECT

@@ -1,7 +1,7 @@
 -- Files of a round that could not be tied to an LAO (no agency recognised, or not
 -- readable at all), for an officer to look at. A file that states the round counts
--- for it; a file that states no round counts when it arrived between :window_start
--- and :window_end. With a :province, files stating another province are left out.
+-- for it; a file that states no round counts when it arrived between window_start
+-- and window_end. With a province, files stating another province are left out.
 SELECT
     s.id AS submission_id,
     s.original_name,

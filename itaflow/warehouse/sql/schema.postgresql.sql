@@ -1,5 +1,5 @@
 -- Generated from itaflow/warehouse/schema.py for postgresql; do not edit.
--- Regenerate: uv run python -m itaflow.warehouse.schema
+-- Regenerate: uv run python -c 'from itaflow.warehouse.schema import write_ddl; write_ddl()'
 
 CREATE TABLE agencies (
 	lao_code VARCHAR(16) NOT NULL,
@@ -32,7 +32,7 @@ CREATE TABLE report_runs (
 	mailed_at TIMESTAMP WITHOUT TIME ZONE,
 	error TEXT,
 	CONSTRAINT pk_report_runs PRIMARY KEY (id),
-	CONSTRAINT ck_report_runs_mail_status CHECK (mail_status IN ('pending', 'sent', 'failed', 'written_to_outbox'))
+	CONSTRAINT ck_report_runs_mail_status CHECK (mail_status IN ('pending', 'sent', 'failed', 'written_to_outbox', 'skipped_already_sent'))
 );
 
 CREATE INDEX ix_report_runs_fiscal_year_round_province ON report_runs (fiscal_year, round, province);
