@@ -76,9 +76,7 @@ def draw_period(fiscal_year: int, round_: str, rng: random.Random) -> tuple[date
     return months[i], month_end(months[j])
 
 
-def period_text(
-    start: date, end: date, fiscal_year: int, round_: str, rng: random.Random
-) -> str:
+def period_text(start: date, end: date, fiscal_year: int, round_: str, rng: random.Random) -> str:
     """Write ``start``–``end`` in one of the Thai forms that mean exactly those dates."""
     first, last = round_bounds(fiscal_year, round_)
     whole_fy = (start, end) == round_bounds(fiscal_year, "FY")

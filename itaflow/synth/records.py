@@ -107,7 +107,11 @@ def _reporter(row: dict[str, str], rng: random.Random) -> tuple[Reporter, list[s
     if shape == 0:
         lines = ["(ลงชื่อ)..........ผู้รายงาน", f"({name})", position]
     elif shape == 1:
-        lines = ["ลงชื่อ ................................ ผู้รายงาน", f"( {name} )", f"ตำแหน่ง {position}"]
+        lines = [
+            "ลงชื่อ ................................ ผู้รายงาน",
+            f"( {name} )",
+            f"ตำแหน่ง {position}",
+        ]
     else:
         lines = [f"ผู้รายงาน {name}", f"ตำแหน่ง {position}"]
     if rng.random() < 0.3:
@@ -233,7 +237,9 @@ def make_record(
     ]
     reporter, signature = _reporter(lao_row, rng)
     title_line = rng.choice(vocab.REPORT_TITLES)
-    year_line = f"ประจำปีงบประมาณ พ.ศ. {fiscal_year} {round_phrase(fiscal_year, round_, rng)}".strip()
+    year_line = (
+        f"ประจำปีงบประมาณ พ.ศ. {fiscal_year} {round_phrase(fiscal_year, round_, rng)}".strip()
+    )
     title = [title_line, year_line] if rng.random() < 0.7 else [f"{title_line} {year_line}"]
     intro = [rng.choice(vocab.INTRO_LINES).format(**ctx)] if rng.random() < 0.6 else []
     record = SubmissionRecord(
@@ -279,7 +285,9 @@ def copy_record(record: SubmissionRecord) -> SubmissionRecord:
         record,
         agency=replace(record.agency),
         reporter=replace(record.reporter),
-        measures=[replace(m, responsible=list(m.responsible), raw=dict(m.raw)) for m in record.measures],
+        measures=[
+            replace(m, responsible=list(m.responsible), raw=dict(m.raw)) for m in record.measures
+        ],
         findings=[],
         evidence={**record.evidence, "synth": syn},
     )

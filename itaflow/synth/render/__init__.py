@@ -62,6 +62,33 @@ def render(
     return path
 
 
+def render_random(
+    record: SubmissionRecord,
+    stem: Path | str,
+    rng: random.Random,
+    fmt: str | None = None,
+    exclude_layouts: tuple[str, ...] = (),
+    weights: dict[str, float] | None = None,
+) -> tuple[Path, str, str, str | None]:
+    """Render in a format/layout/encoding drawn from ``rng``; returns (path, fmt, layout, encoding).
+
+    ``stem`` is the path without extension. An encoding that cannot carry the
+    record's text (cp874 and Khmer) falls back to UTF-8, as it would for the author.
+    """
+    weights = weights or {f: 1.0 for f in LAYOUTS}
+    if fmt is None:
+        fmt = rng.choices(list(weights), weights=list(weights.values()))[0]
+    layout = rng.choice([lay for lay in LAYOUTS[fmt] if lay not in exclude_layouts])
+    encoding = rng.choice(ENCODINGS[fmt]) if fmt in ENCODINGS else None
+    path = Path(f"{stem}{suffix(fmt, layout)}")
+    try:
+        render(record, fmt, layout, path, encoding or "utf-8")
+    except UnicodeEncodeError:
+        encoding = "utf-8"
+        render(record, fmt, layout, path, encoding)
+    return path, fmt, layout, encoding
+
+
 def spoil(path: Path, how: str, rng: random.Random) -> None:
     """Make a file unreadable the ways real ones are: empty, cut short, or noise."""
     data = path.read_bytes()
@@ -73,4 +100,4 @@ def spoil(path: Path, how: str, rng: random.Random) -> None:
         path.write_bytes(bytes(rng.randrange(256) for _ in range(4096)))
 
 
-__all__ = ["ENCODINGS", "LAYOUTS", "render", "spoil", "suffix"]
+__all__ = ["ENCODINGS", "LAYOUTS", "render", "render_random", "spoil", "suffix"]

@@ -74,7 +74,9 @@ def join_units(units: list[str], rng: random.Random) -> str:
     return " / ".join(units)
 
 
-def columns(record: SubmissionRecord, rng: random.Random, with_seq: bool) -> tuple[list[str], list[str]]:
+def columns(
+    record: SubmissionRecord, rng: random.Random, with_seq: bool
+) -> tuple[list[str], list[str]]:
     """Field per column and its title; a field empty in every measure has no column."""
     order = list(rng.choice(ORDERS))
     present = [
@@ -95,7 +97,9 @@ def _cell_value(m: Measure, f: str) -> str:
     return getattr(m, f)
 
 
-def cells(record: SubmissionRecord, m: Measure, fields: list[str], index: int, rng: random.Random) -> list[str]:
+def cells(
+    record: SubmissionRecord, m: Measure, fields: list[str], index: int, rng: random.Random
+) -> list[str]:
     enum = record.evidence["synth"].get("enum", "")
     out = []
     for f in fields:
@@ -137,7 +141,9 @@ def compose(record: SubmissionRecord, split: str, with_seq: bool | None = None) 
             or (split == "group" and new_group)
         )
         if start_new:
-            current = Table(heading=heading if split != "one" else None, header=header, fields=fields)
+            current = Table(
+                heading=heading if split != "one" else None, header=header, fields=fields
+            )
             tables.append(current)
             if heading and split == "one":
                 current.rows.append(Row("group", [heading]))

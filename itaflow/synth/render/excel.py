@@ -60,7 +60,9 @@ def xlsx(record: SubmissionRecord, layout: str, path: Path) -> Path:
                 continue
             parts = [c.split("\n") if c else [""] for c in row.cells]
             splittable = [f in ("steps", "result") for f in t.fields]
-            height = max(len(p) for p, s in zip(parts, splittable, strict=True) if s) if split else 1
+            height = (
+                max(len(p) for p, s in zip(parts, splittable, strict=True) if s) if split else 1
+            )
             for c, (text, items, s) in enumerate(zip(row.cells, parts, splittable, strict=True), 1):
                 if split and s:
                     for k in range(height):
@@ -70,7 +72,9 @@ def xlsx(record: SubmissionRecord, layout: str, path: Path) -> Path:
                     cell = ws.cell(r, c, text or None)
                     cell.border, cell.alignment = _BOX, _WRAP
                     if height > 1:
-                        ws.merge_cells(start_row=r, start_column=c, end_row=r + height - 1, end_column=c)
+                        ws.merge_cells(
+                            start_row=r, start_column=c, end_row=r + height - 1, end_column=c
+                        )
             r += height
     r += 1
     for line in doc.signature:

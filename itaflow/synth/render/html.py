@@ -29,7 +29,9 @@ def _table(t: Table, paragraphs: bool) -> list[str]:
         if row.kind == "group":
             out.append(f'<tr><td colspan="{len(t.header)}"><b>{escape(row.cells[0])}</b></td></tr>')
         else:
-            out.append("<tr>" + "".join(f"<td>{_cell(c, paragraphs)}</td>" for c in row.cells) + "</tr>")
+            out.append(
+                "<tr>" + "".join(f"<td>{_cell(c, paragraphs)}</td>" for c in row.cells) + "</tr>"
+            )
     out.append("</tbody></table>")
     return out
 

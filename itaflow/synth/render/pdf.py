@@ -21,7 +21,15 @@ from itaflow.synth.render.compose import compose, rng_for
 LAYOUTS = ("pdf_table", "pdf_landscape")
 
 TEMPLATE = Path(__file__).with_name("report.typ")
-WIDTHS = {"seq": 0.5, "measure": 2.0, "steps": 3.0, "responsible": 1.3, "period": 1.4, "result": 3.0, "outcome": 2.0}
+WIDTHS = {
+    "seq": 0.5,
+    "measure": 2.0,
+    "steps": 3.0,
+    "responsible": 1.3,
+    "period": 1.4,
+    "result": 3.0,
+    "outcome": 2.0,
+}
 
 
 def pdf(record: SubmissionRecord, layout: str, path: Path) -> Path:
@@ -42,7 +50,9 @@ def pdf(record: SubmissionRecord, layout: str, path: Path) -> Path:
                 "heading": t.heading,
                 "header": t.header,
                 "widths": [WIDTHS[f] for f in t.fields],
-                "rows": [{"kind": r.kind, "cells": [c.split("\n") for c in r.cells]} for r in t.rows],
+                "rows": [
+                    {"kind": r.kind, "cells": [c.split("\n") for c in r.cells]} for r in t.rows
+                ],
             }
             for t in doc.tables
         ],

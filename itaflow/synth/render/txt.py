@@ -64,7 +64,12 @@ def text(record: SubmissionRecord, layout: str) -> str:
         lines += doc.intro + ([""] if doc.intro else [])
         for i, t in enumerate(doc.tables):
             if i:
-                lines += ["", " ".join(doc.title), *([" ".join(doc.agency)] if i == 1 or rng.random() < 0.6 else []), ""]
+                lines += [
+                    "",
+                    " ".join(doc.title),
+                    *([" ".join(doc.agency)] if i == 1 or rng.random() < 0.6 else []),
+                    "",
+                ]
             lines += _tsv(t, _flat, True)
         if agency_late and not doc.tables:
             lines += doc.agency

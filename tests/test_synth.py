@@ -1,0 +1,183 @@
+"""The synthetic generator: deterministic truth, files that open, defects with known findings."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import datetime
+from pathlib import Path
+
+import docx
+import openpyxl
+import pdfplumber
+import pypdfium2
+import pytest
+
+from itaflow.models import SubmissionRecord
+from itaflow.synth.defects import DEFECTS, plant
+from itaflow.synth.province import province_inbox
+from itaflow.synth.records import make_record, province_rows, registry
+from itaflow.synth.render import ENCODINGS, LAYOUTS, render, suffix
+
+CHECK_IDS = {
+    "unreadable_file", "no_measures_found", "not_an_implementation_report", "agency_unknown",
+    "agency_name_inconsistent", "district_province_mismatch", "foreign_agency_mentioned",
+    "fiscal_year_inconsistent", "period_unparseable", "period_outside_fiscal_year",
+    "round_inconsistent", "missing_field", "column_shift", "header_row_as_data", "duplicate_text",
+    "placeholder_text", "garbled_text", "foreign_script", "duplicate_submission",
+}  # fmt: skip
+
+TAPRAYA = next(r for r in registry() if r["lao_code"] == "6270302")
+
+
+def record(seed: int, round_: str = "FY", row: dict | None = None) -> SubmissionRecord:
+    return make_record(row or TAPRAYA, 2568, round_, random.Random(seed))
+
+
+def flat(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_records_are_deterministic_for_a_seed():
+    a, b = record(7), record(7)
+    assert a.to_json() == b.to_json()
+    assert a.evidence == b.evidence
+    assert record(8).to_json() != a.to_json()
+
+
+def test_record_is_a_plausible_report_of_a_real_lao():
+    rng = random.Random(1)
+    for _ in range(40):
+        row = rng.choice(registry())
+        fy, rnd = rng.choice([2566, 2567, 2568]), rng.choice(["H1", "FY"])
+        rec = make_record(row, fy, rnd, rng)
+        assert rec.agency.lao_code == row["lao_code"] and row["name_th"] in rec.agency.name
+        assert 5 <= len(rec.measures) <= 20
+        first, last = (2024 - (2568 - fy), 10, 1), (2025 - (2568 - fy), 3 if rnd == "H1" else 9)
+        for m in rec.measures:
+            assert m.measure and m.steps and m.responsible and m.result and m.outcome
+            assert m.status in ("done", "in_progress", "not_started")
+            assert (m.period_start.year, m.period_start.month, m.period_start.day) >= first
+            assert (m.period_end.year, m.period_end.month) <= last
+        # no two measures share a result or outcome: that would be a real duplicate_text
+        assert len({m.result for m in rec.measures}) == len(rec.measures)
+        assert len({m.outcome for m in rec.measures}) == len(rec.measures)
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS["txt"])
+def test_text_encodings_decode_back(tmp_path: Path, encoding: str):
+    rec = record(3)
+    path = render(rec, "txt", "tsv_repeat", tmp_path / "r.txt", encoding)
+    text = path.read_bytes().decode(encoding)
+    assert rec.agency.name in text
+    assert flat(rec.measures[-1].outcome.replace("\n", "")) in flat(text)
+
+
+def test_txt_layouts_look_like_the_seeds(tmp_path: Path):
+    rec = record(4)
+    tsv = render(rec, "txt", "tsv_repeat", tmp_path / "a.txt").read_text()
+    header = next(ln for ln in tsv.splitlines() if "\t" in ln)
+    assert tsv.splitlines().count(header) == len(rec.measures)  # a header before every measure
+    p = render(rec, "txt", "tsv_p", tmp_path / "b.txt").read_text()
+    assert "<p>" in p
+    md = render(rec, "txt", "md_table", tmp_path / "c.md").read_text()
+    assert md.count("\n|") >= len(rec.measures) + 2
+
+
+@pytest.mark.parametrize("fmt,layout", [(f, lay) for f, lays in LAYOUTS.items() for lay in lays])
+def test_every_format_renders_a_file_that_opens(tmp_path: Path, fmt: str, layout: str):
+    rec = record(11)
+    path = render(rec, fmt, layout, tmp_path / f"r{suffix(fmt, layout)}")
+    name = rec.agency.name
+    if fmt == "docx":
+        d = docx.Document(str(path))
+        assert d.tables and sum(len(t.rows) for t in d.tables) > len(rec.measures)
+        body = "\n".join(p.text for p in d.paragraphs) + "".join(
+            c.text for t in d.tables for r in t.rows for c in r.cells
+        )
+        assert name in body
+    elif fmt == "xlsx":
+        ws = openpyxl.load_workbook(path).active
+        assert ws.merged_cells.ranges  # merged title rows
+        first_data = [c.value for c in ws[1]]
+        assert "มาตรการ" not in str(first_data)  # the header is not on row 1
+        assert any(name in str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    elif fmt == "pdf":
+        with pdfplumber.open(path) as pdf:
+            assert pdf.pages[0].chars  # a text layer, not an image
+            assert pdf.pages[0].rects or pdf.pages[0].lines  # ruled cells
+        text = "".join(
+            pypdfium2.PdfDocument(path)[i].get_textpage().get_text_range() for i in range(1)
+        )
+        assert flat(name) in flat(text)
+    else:
+        assert name in path.read_text(encoding="utf-8")
+
+
+def test_pdf_text_layer_is_not_duplicated_by_thai_clusters(tmp_path: Path):
+    rec = record(5)
+    rec.measures[0].steps = "ขั้นตอน คำสั่ง ที่นั้น กั้น"
+    path = render(rec, "pdf", "pdf_table", tmp_path / "r.pdf")
+    text = pypdfium2.PdfDocument(path)[0].get_textpage().get_text_range()
+    assert "ขั้ขั้" not in text and "สั่สั่" not in text and "ขั้นตอน" in text
+
+
+def test_rendered_bytes_are_deterministic(tmp_path: Path):
+    for fmt, layout in (("txt", "tsv_p"), ("html", "html_table"), ("pdf", "pdf_table")):
+        a = render(record(9), fmt, layout, tmp_path / f"a{suffix(fmt, layout)}").read_bytes()
+        b = render(record(9), fmt, layout, tmp_path / f"b{suffix(fmt, layout)}").read_bytes()
+        assert a == b, fmt
+
+
+@pytest.mark.parametrize("name", sorted(DEFECTS))
+def test_each_defect_plants_known_findings(tmp_path: Path, name: str):
+    spec = DEFECTS[name]
+    clean = record(21, spec.round or "FY")
+    before = json.dumps(clean.to_json(), ensure_ascii=False)
+    bad, truth = plant(clean, name, random.Random(2))
+    assert json.dumps(clean.to_json(), ensure_ascii=False) == before  # the original is untouched
+    assert truth.expected and all(c in CHECK_IDS for e in truth.expected for c in e.checks)
+    assert set(truth.allowed) <= CHECK_IDS
+    assert bad.to_json() != clean.to_json() or bad.evidence != clean.evidence
+    for e in truth.expected:
+        if e.measure_seq is not None:
+            assert 1 <= e.measure_seq <= len(clean.measures)
+    layout = next(lay for lay in LAYOUTS["txt"] if lay not in spec.layouts_excluded)
+    path = render(bad, "txt", layout, tmp_path / "r.txt")
+    if name == "unreadable":
+        assert path.read_bytes() != render(clean, "txt", layout, tmp_path / "c.txt").read_bytes()
+    elif name == "foreign_agency":
+        other = bad.measures[truth.expected[0].measure_seq - 1].result.split("\n")[-1]
+        assert flat(other) in flat(path.read_text())
+
+
+def test_garbled_and_foreign_text_cannot_go_to_cp874(tmp_path: Path):
+    bad, _ = plant(record(2), "foreign_script", random.Random(1))
+    with pytest.raises(UnicodeEncodeError):
+        render(bad, "txt", "tsv_p", tmp_path / "r.txt", "cp874")
+
+
+def test_province_inbox_has_missing_late_defective_resubmitted_and_duplicate(tmp_path: Path):
+    province = "ภูเก็ต"  # the smallest: 19 LAOs
+    m = province_inbox(
+        province, 2568, "H1", tmp_path, random.Random(4), share_missing=0.1, share_defective=0.3
+    )
+    codes = {r["lao_code"] for r in province_rows(province)}
+    assert m["expected"] == len(codes) and set(m["missing"]) <= codes and m["missing"]
+    sent = {f["lao_code"] for f in m["files"]}
+    assert sent | set(m["missing"]) == codes and not sent & set(m["missing"])
+    kinds = [f["kind"] for f in m["files"]]
+    assert kinds.count("resubmission") == 1 and kinds.count("duplicate") == 1
+    dup = next(f for f in m["files"] if f["kind"] == "duplicate")
+    orig = next(
+        f for f in m["files"] if f["kind"] == "original" and f["lao_code"] == dup["lao_code"]
+    )
+    assert (tmp_path / dup["file"]).read_bytes() == (tmp_path / orig["file"]).read_bytes()
+    assert any(f["defect"] for f in m["files"])
+    for f in m["files"]:
+        path = tmp_path / f["file"]
+        assert path.exists()
+        received = f["received_at"]
+        assert abs(path.stat().st_mtime - datetime.fromisoformat(received).timestamp()) < 1
+        assert f["late"] == (received[:10] > m["due"])
+    assert len(list(tmp_path.iterdir())) == len(m["files"])
