@@ -38,6 +38,10 @@ ATTACHED = {
 }
 MUST_ACT_LISTED = 30  # names listed in the mail body; the attachments list them all
 _UNSAFE_HEADER = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_USER = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+")
+_DOMAIN = re.compile(
+    r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
+)
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,7 @@ class SmtpConfig:
     password: str | None = field(default=None, repr=False)
     starttls: bool = False
     timeout: float = 30.0
-    ssl: bool = False  # implicit TLS (port 465); STARTTLS is ``starttls``
+    implicit_tls: bool = False  # SMTPS on port 465; STARTTLS is ``starttls``
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SmtpConfig:
@@ -91,17 +95,23 @@ def header_safe(text: object, limit: int = 900) -> str:
 
 
 def addresses(values: str | Iterable[str]) -> tuple[Address, ...]:
-    """Parse addresses strictly; anything that is not ``name <user@domain>`` is an error."""
+    """Parse addresses strictly: each string is exactly one ``name <user@domain>``.
+
+    A line break is refused, not cleaned: cleaning ``a@x\r\nBcc: evil@x`` would
+    still leave a second recipient.
+    """
     raw = [values] if isinstance(values, str) else list(values)
-    parsed = getaddresses([header_safe(v) for v in raw])
     result = []
-    for name, spec in parsed:
-        user, _, domain = spec.rpartition("@")
-        if not user or not domain or any(c in spec for c in " <>,;\"'"):
-            raise ValueError(f"not an e-mail address: {spec!r} (from {raw!r})")
-        result.append(Address(display_name=header_safe(name), username=user, domain=domain))
+    for value in raw:
+        if _UNSAFE_HEADER.search(value):
+            raise ValueError(f"line break or control character in e-mail address {value!r}")
+        parsed = getaddresses([value])
+        user, _, domain = parsed[0][1].rpartition("@") if len(parsed) == 1 else ("", "", "")
+        if not (_USER.fullmatch(user) and _DOMAIN.fullmatch(domain)):
+            raise ValueError(f"not one e-mail address: {value!r}")
+        result.append(Address(display_name=header_safe(parsed[0][0]), username=user, domain=domain))
     if not result:
-        raise ValueError(f"no e-mail address in {raw!r}")
+        raise ValueError("no e-mail address given")
     return tuple(result)
 
 
@@ -213,11 +223,15 @@ def _write_eml(folder: Path, msg: EmailMessage, message_id: str) -> Path:
 
 def _send(msg: EmailMessage, config: SmtpConfig) -> dict[str, str]:
     """One SMTP session; returns the recipients the server refused (when others were accepted)."""
-    client = smtplib.SMTP_SSL if config.ssl else smtplib.SMTP
-    with client(config.host, config.port, timeout=config.timeout) as smtp:
+    tls = ssl.create_default_context()  # verifies the server certificate, unlike smtplib's default
+    if config.implicit_tls:
+        client = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout, context=tls)
+    else:
+        client = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+    with client as smtp:
         smtp.ehlo()
-        if config.starttls and not config.ssl:
-            smtp.starttls(context=ssl.create_default_context())
+        if config.starttls and not config.implicit_tls:
+            smtp.starttls(context=tls)
             smtp.ehlo()
         if config.user:
             smtp.login(config.user, config.password or "")

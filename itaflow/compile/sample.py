@@ -245,6 +245,9 @@ def sample_report_data(*, full_province: bool = False, hostile: bool = True) -> 
             {
                 "original_name": "รายงานผลการดำเนินการ (ไม่ระบุหน่วยงาน).pdf",
                 "received_at": "2026-04-25T14:00:00",
+                "agency_name": "อบต.หนองสนวน",
+                "stated_district": "บ้านกรวด",
+                "stated_province": "นครราชสีมา",
                 "sha256": "ab" * 32,
                 "state": "rejected",
                 "reason": "ไม่พบชื่อหน่วยงานในทะเบียน อปท. / agency not in registry",

@@ -169,18 +169,32 @@ def _district_rows(data: ReportData) -> list[dict[str, Any]]:
 
 
 def _unmatched(item: dict[str, Any]) -> dict[str, str]:
-    """One file with no LAO. Reads the keys ``original_name`` (or ``file``),
-    ``received_at``, ``sha256``, ``state`` (or ``verdict``) and ``reason`` (or
-    ``message``) when present, so the warehouse can add more without breaking this."""
+    """One file with no LAO, from the warehouse's ``report_unmatched.sql`` row.
+
+    Reads ``original_name`` (or ``file``), ``received_at``, ``sha256``, ``state`` (or
+    ``verdict``), ``reason`` (or ``message``) and the agency as the document states it
+    (``agency_name``, ``stated_district``, ``stated_province``) when present; other
+    keys are ignored, so the query can grow without breaking the report.
+    """
     state = item.get("state") or item.get("verdict") or ""
+    default = labels.CHECKS["unreadable_file" if state == "quarantined" else "agency_unknown"]
+    district, province = clean(item.get("stated_district")), clean(item.get("stated_province"))
+    agency = " ".join(
+        x
+        for x in (
+            clean(item.get("agency_name")),
+            f"อ.{district}" if district else "",
+            f"จ.{province}" if province else "",
+        )
+        if x
+    )
     return {
         "file": clean(item.get("original_name") or item.get("file") or item.get("name")),
+        "agency": agency,
         "received_at": thai_datetime(clean(item.get("received_at")) or None),
         "sha256": clean(item.get("sha256"))[:16],
         "state_th": labels.STATES.get(state, clean(state)),
-        "reason": clean(
-            item.get("reason") or item.get("message") or labels.CHECKS["agency_unknown"]
-        ),
+        "reason": clean(item.get("reason") or item.get("message") or default),
     }
 
 

@@ -194,13 +194,10 @@ def _findings_sheet(ws: Worksheet, v: dict[str, Any]) -> None:
 
 def _unmatched_sheet(ws: Worksheet, v: dict[str, Any]) -> None:
     L = v["labels"]["columns"]
-    header = [L["file"], L["received_at"], L["state"], L["reasons"], L["sha256"]]
-    rows = [
-        [u["file"], u["received_at"], u["state_th"], u["reason"], u["sha256"]]
-        for u in v["unmatched"]
-    ]
-    _table(ws, 1, header, rows)
-    _widths(ws, [40, 20, 18, 50, 20])
+    keys = ("file", "agency", "received_at", "state_th", "reason", "sha256")
+    header = [L[k] for k in ("file", "agency", "received_at", "state", "reasons", "sha256")]
+    _table(ws, 1, header, [[u[k] for k in keys] for u in v["unmatched"]])
+    _widths(ws, [40, 30, 20, 18, 50, 20])
 
 
 def render_xlsx(view: dict[str, Any]) -> bytes:
