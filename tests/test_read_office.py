@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import struct
 from datetime import datetime
 
 import docx
 import openpyxl
 
 from itaflow.read import read_bytes
+from itaflow.read.sniff import OLE_MAGIC
 
 
 def _docx_bytes(d) -> bytes:
@@ -82,3 +84,95 @@ def test_xlsx_title_rows_merged_cells_sheets_and_formulas():
     assert rows[4] == ["", "2", "", "ตลอดปีงบประมาณ", "เสร็จ"]
     assert doc.blocks[1].rows == [["อีกชีต"]]
     assert "ค่าในรายการ" not in doc.text()
+
+
+def _rec(rtype: int, data: bytes) -> bytes:
+    return struct.pack("<HH", rtype, len(data)) + data
+
+
+def _ustr(text: str, lenlen: int) -> bytes:
+    return (
+        struct.pack("<H" if lenlen == 2 else "<B", len(text)) + b"\x01" + text.encode("utf-16-le")
+    )
+
+
+def _bof(kind: int) -> bytes:
+    return _rec(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0, 1997, 0, 6))
+
+
+def _directory_entry(name: str, kind: int, child: int, start: int, size: int) -> bytes:
+    raw = name.encode("utf-16-le") + b"\0\0" if name else b""
+    head = raw.ljust(64, b"\0") + struct.pack("<HBB", len(raw), kind, 1)
+    return (
+        head + struct.pack("<iii", -1, -1, child) + bytes(36) + struct.pack("<iII", start, size, 0)
+    )
+
+
+def xls_bytes(sheets: dict[str, list[list]], merged=(), encrypted: bool = False) -> bytes:
+    """A minimal BIFF8 workbook (strings, numbers, merged areas on sheet 1) in an OLE2 file.
+
+    No library writes .xls any more, so the test builds the records itself.
+    """
+    subs = []
+    for n, rows in enumerate(sheets.values()):
+        body = _bof(0x0010)
+        for r, row in enumerate(rows):
+            for c, v in enumerate(row):
+                if isinstance(v, str):
+                    body += _rec(0x0204, struct.pack("<HHH", r, c, 0) + _ustr(v, 2))
+                elif v is not None:
+                    body += _rec(0x0203, struct.pack("<HHHd", r, c, 0, float(v)))
+        if n == 0 and merged:
+            spans = b"".join(struct.pack("<HHHH", *m) for m in merged)
+            body += _rec(0x00E5, struct.pack("<H", len(merged)) + spans)
+        subs.append(body + _rec(0x000A, b""))
+    head = _bof(0x0005) + (_rec(0x002F, bytes(6)) if encrypted else b"")
+    head += _rec(0x0042, struct.pack("<H", 1200))
+    sheet_recs = [len(_rec(0x0085, bytes(6) + _ustr(name, 1))) for name in sheets]
+    pos = len(head) + sum(sheet_recs) + 4
+    for name, body in zip(sheets, subs, strict=True):
+        head += _rec(0x0085, struct.pack("<IBB", pos, 0, 0) + _ustr(name, 1))
+        pos += len(body)
+    stream = head + _rec(0x000A, b"") + b"".join(subs)
+    stream += bytes(max(0, 4096 - len(stream)))  # big enough to stay out of the mini stream
+    n_sec = -(-len(stream) // 512)
+    stream += bytes(n_sec * 512 - len(stream))
+    header = OLE_MAGIC + bytes(16) + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + bytes(6)
+    header += struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
+    header += struct.pack("<I", 0) + b"\xff" * 4 * 108
+    fat = [0xFFFFFFFD, 0xFFFFFFFE] + [3 + i for i in range(n_sec - 1)] + [0xFFFFFFFE]
+    fat_sector = struct.pack("<128I", *(fat + [0xFFFFFFFF] * (128 - len(fat))))
+    directory = _directory_entry("Root Entry", 5, 1, -2, 0)
+    directory += _directory_entry("Workbook", 2, -1, 2, len(stream)) + bytes(256)
+    return header + fat_sector + directory + stream
+
+
+def test_xls_sheets_title_rows_and_merged_cells():
+    data = xls_bytes(
+        {
+            "รายงาน": [
+                ["รายงานผลการดำเนินการ ประจำปีงบประมาณ พ.ศ. ๒๕๖๘"],
+                [],
+                [None, "ลำดับ", "มาตรการ", "ผล"],
+                [None, 1, "ก", "เสร็จ"],
+                [None, 2.5, "ข"],
+            ],
+            "ชีต 2": [[None, None], ["อีกชีต"]],
+        },
+        merged=[(0, 0, 0, 3)],
+    )
+    doc = read_bytes(data, "report.xls")
+    assert doc.readable and doc.format == "xls"
+    assert doc.blocks[0].rows == [
+        ["รายงานผลการดำเนินการ ประจำปีงบประมาณ พ.ศ. ๒๕๖๘", "", "", ""],
+        ["", "ลำดับ", "มาตรการ", "ผล"],
+        ["", "1", "ก", "เสร็จ"],
+        ["", "2.5", "ข", ""],
+    ]
+    assert doc.blocks[1].rows == [["อีกชีต"]]
+
+
+def test_password_protected_xls_is_unreadable():
+    doc = read_bytes(xls_bytes({"s": [["x"]]}, encrypted=True), "report.xls")
+    assert not doc.readable and doc.format == "xls"
+    assert "password" in doc.problems[0].message

@@ -88,31 +88,38 @@ def read_bytes(data: bytes, name: str = "", limits: Limits = DEFAULT_LIMITS) -> 
         fmt = kind if kind in ("pdf", "docx", "xlsx", "xls") else "unknown"
         if kind == "zip":
             fmt = {"Word": "docx", "Excel": "xlsx"}.get(detail, "unknown")
-        budget = Budget(limits)
-        if kind == "text":
-            return _read_text(data, budget)
-        if kind == "docx":
-            from itaflow.read.word import read_docx
-
-            return read_docx(data, budget)
-        if kind == "xlsx":
-            from itaflow.read.excel import read_xlsx
-
-            return read_xlsx(data, budget)
-        if kind == "xls":
-            from itaflow.read.excel import read_xls
-
-            return read_xls(data, budget)
-        if kind == "pdf":
-            from itaflow.read.pdf import read_pdf
-
-            return read_pdf(data, budget)
-        raise Unreadable(_refusal(kind, detail))
+        doc = _read_kind(kind, detail, data, Budget(limits))
+        if not doc.blocks:
+            raise Unreadable(safety.NO_CONTENT)
+        return doc
     except Unreadable as exc:
         return unreadable(fmt, exc.reason)
     except Exception as exc:  # a reader bug or a library choking on a hostile file
         kind = {"docx": "Word", "xlsx": "Excel", "xls": "Excel", "pdf": "PDF"}.get(fmt, "")
         return unreadable(fmt, safety.corrupt(kind, repr(exc)).reason)
+
+
+def _read_kind(kind: str, detail: str, data: bytes, budget: Budget) -> Document:
+    """Hand the bytes to the reader module of their kind (imported only when needed)."""
+    if kind == "text":
+        return _read_text(data, budget)
+    if kind == "docx":
+        from itaflow.read.word import read_docx
+
+        return read_docx(data, budget)
+    if kind == "xlsx":
+        from itaflow.read.excel import read_xlsx
+
+        return read_xlsx(data, budget)
+    if kind == "xls":
+        from itaflow.read.excel import read_xls
+
+        return read_xls(data, budget)
+    if kind == "pdf":
+        from itaflow.read.pdf import read_pdf
+
+        return read_pdf(data, budget)
+    raise Unreadable(_refusal(kind, detail))
 
 
 def _refusal(kind: str, detail: str) -> str:
@@ -145,8 +152,6 @@ def _read_text(data: bytes, budget: Budget) -> Document:
         blocks, fmt = html_to_blocks(text, budget, keep_newlines=not _is_page(text)), "html"
     else:
         blocks, fmt = text_to_blocks(text, budget)
-    if not blocks:
-        raise Unreadable(safety.EMPTY)
     return Document(format=fmt, blocks=blocks, encoding=encoding)  # type: ignore[arg-type]
 
 

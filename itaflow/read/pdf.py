@@ -249,6 +249,6 @@ def read_pdf(data: bytes, budget: Budget) -> Document:
             n_chars += chars
             has_images += len(page.images)
             page.close()
-    if n_chars < 20 * max(1, n_pages) // 10 or not blocks:
+    if n_chars < 5 * n_pages or not blocks:  # scanners add no text, or a stray page number
         raise Unreadable(SCANNED if has_images or n_chars == 0 else NO_TEXT)
     return Document(format="pdf", blocks=blocks, pages=n_pages)

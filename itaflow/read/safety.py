@@ -24,6 +24,7 @@ class Unreadable(Exception):
 
 # Reasons shared by several readers, Thai first (officers read them).
 EMPTY = "ไฟล์ว่างเปล่า ไม่มีข้อมูล / empty file"
+NO_CONTENT = "เอกสารไม่มีข้อความหรือตาราง / the document contains no text or table"
 NOT_A_DOCUMENT = (
     "ไม่ใช่ไฟล์เอกสารที่รองรับ (รองรับ PDF, Word .docx, Excel .xlsx/.xls, HTML, ข้อความ)"
     " / not a supported document (PDF, Word .docx, Excel .xlsx/.xls, HTML or text)"
