@@ -315,6 +315,14 @@ def test_file_name_is_safe_whatever_the_province():
     assert report_stem(data) == "ita-2569-H1-all"
 
 
+def test_data_docs_inside_the_report_folder_are_linked_relatively(tmp_path):
+    data = sample_report_data(hostile=False)
+    data.data_docs = [str(tmp_path / "data_docs" / "run 1" / "index.html"), "/elsewhere/index.html"]
+    html = compile_report(data, tmp_path, formats=("html",))["html"].read_text(encoding="utf-8")
+    assert 'href="data_docs/run%201/index.html"' in html
+    assert 'href="file:///elsewhere/index.html"' in html
+
+
 def test_empty_round_still_compiles(tmp_path):
     data = sample_report_data(hostile=False)
     data.laos, data.check_counts, data.category_counts = [], {}, {}

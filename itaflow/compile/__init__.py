@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from itaflow.compile.templates import TEMPLATES_DIR
 from itaflow.compile.view import report_view
@@ -33,6 +34,16 @@ def _write_atomic(path: Path, content: bytes) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(content)
     os.replace(tmp, path)
+
+
+def _relative_links(view: dict[str, Any], out_dir: Path) -> None:
+    """Data Docs under the report folder are linked relatively, so the folder can move
+    (or be served over HTTP) and the links still work."""
+    root = out_dir.resolve()
+    for doc in view["data_docs"]:
+        path = Path(doc["text"])
+        if doc["href"] and path.is_absolute() and path.resolve().is_relative_to(root):
+            doc["href"] = quote(path.resolve().relative_to(root).as_posix())
 
 
 def _renderers(templates_dir: Path) -> dict[str, Callable[[dict[str, Any]], bytes]]:
@@ -74,6 +85,7 @@ def compile_report(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     view = report_view(data)
+    _relative_links(view, out_dir)
     renderers = _renderers(Path(templates_dir))
     stem = report_stem(data)
     written: dict[str, Path] = {}
