@@ -101,3 +101,22 @@ def test_text_with_an_html_table_reads_as_html():
     assert doc.format == "html"
     assert [b.kind for b in doc.blocks] == ["text", "table", "text"]
     assert doc.blocks[1].rows == [["มาตรการ", "ผล"], ["ก\nข", "ค"]]
+
+
+def test_excel_unicode_text_export_with_quoted_multiline_cells():
+    # Excel "Unicode Text": UTF-16 with BOM, CRLF, cells with line breaks/tabs/quotes quoted
+    text = 'ลำดับ\tมาตรการ\tผล\r\n1\t"๑. ก\r\nต่อ"\t"ผล ""ดี"""\r\n2\t"ข\tค"\tง\r\n\r\nท้าย "อ้าง" ข้อความ\r\n'
+    doc = read_bytes(text.encode("utf-16"), "export.txt")
+    assert doc.encoding == "utf-16-le"
+    assert doc.blocks[0].rows == [
+        ["ลำดับ", "มาตรการ", "ผล"],
+        ["1", "๑. ก\nต่อ", 'ผล "ดี"'],
+        ["2", "ข ค", "ง"],
+    ]
+    assert doc.blocks[1].text == 'ท้าย "อ้าง" ข้อความ'
+
+
+def test_a_stray_quote_does_not_swallow_the_table():
+    text = 'หัว\tเรื่อง\n"ไม่ปิด\tคำพูด\nก\tข\nค\tง\n'
+    doc = read_bytes(text.encode(), "x.txt")
+    assert doc.blocks[0].rows == [["หัว", "เรื่อง"], ['"ไม่ปิด', "คำพูด"], ["ก", "ข"], ["ค", "ง"]]

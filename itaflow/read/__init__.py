@@ -16,26 +16,38 @@ What the blocks look like, per ``Document.format``:
   of style ends it. Header rows stay in the table as its first row, so a file
   with a header repeated before every measure gives one table per measure.
   Cells holding HTML (``<p>``, ``<br>``, entities) become plain text with one
-  line per paragraph, joined by "\\n". ``md`` when pipe rows outnumber tab rows.
-  ``encoding`` is the detected encoding (utf-8, utf-8-sig, utf-16-le, cp874 ...).
+  line per paragraph, joined by "\n"; Excel-quoted cells spanning lines are
+  joined back into their row. ``md`` when pipe rows outnumber tab rows.
+  ``encoding`` is the detected encoding (utf-8, utf-8-sig, utf-16-le/be, cp874 ...).
   A text file containing ``<table>`` or starting like an HTML page is read as ``html``.
 - ``html`` (``read.html_doc``): each ``<table>`` is a ``table`` block (nested
-  tables flattened into the enclosing cell, one line per row); other block
-  elements give one ``text`` block per line. Scripts, styles and ``<head>`` are dropped.
-- ``docx`` (``read.word``): body paragraphs (``text``) and tables (``table``) in
-  body order; headers/footers ignored; nested tables flattened into their cell.
-- ``xlsx`` / ``xls`` (``read.excel``): one ``table`` block per non-empty sheet,
-  all rows including title rows above the header (fully empty rows and columns
-  dropped); formulas give their cached value, never the formula text.
-- ``pdf`` (``read.pdf``): per page, text lines above/below the table as
+  tables flattened into the enclosing cell, one line per row; rowspan/colspan laid
+  out on the grid); other block elements give one ``text`` block per line.
+  Scripts, styles and ``<head>`` are dropped; nothing is fetched.
+- ``docx`` (``read.word``): body paragraphs (``text``, one block per line) and
+  tables (``table``) in body order, content controls looked through; headers and
+  footers ignored; a cell's paragraphs joined by "\n"; nested tables flattened
+  into their cell, one line per row; Wingdings tick boxes kept as U+F0xx.
+- ``xlsx`` / ``xls`` (``read.excel``): one ``table`` block per visible sheet
+  (hidden sheets skipped), all rows including title rows above the header
+  (fully empty rows and columns dropped, so column A may vanish); formulas give
+  their cached value, never the formula text (no cached value: ""); dates as
+  ISO ``YYYY-MM-DD``; whole numbers without ".0".
+- ``pdf`` (``read.pdf``): per page, text lines above/below/between tables as
   ``text`` blocks and each table as a ``table`` block, all with ``page`` set
-  (1-based). Tables come from ruling lines when the page has them, else from
-  word x-positions; a cell wrapped over several lines is one cell with "\\n"
-  between lines. Repeated headers and page numbers are NOT removed (extraction
-  recognises them). Broken glyphs and private-use tick boxes come through as they are.
+  (1-based), ``Document.pages`` the page count. Tables come from ruling lines
+  when the page has them (cell shading ignored), else from word x-positions
+  (at most one such table per page); a cell wrapped over several lines is one
+  cell with "\n" between lines. Each page's table is its own block: a header
+  repeated on every page comes again as that block's first row(s), and a row
+  broken by the page end continues as the next page's first data row with ""
+  where nothing continued. Page numbers stay as text blocks. Broken glyphs
+  (กำร) and private-use tick boxes come through as they are; ``/ActualText``
+  (Typst, Word) is honoured so such PDFs read as written.
 
 In every table block, rows are lists of ``str`` of equal length; a merged cell
-holds its text in its first (top-left) position and "" in the others.
+holds its text in its first (top-left) position and "" in the others; fully
+empty rows are dropped. A readable Document always has at least one block.
 """
 
 from __future__ import annotations
