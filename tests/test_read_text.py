@@ -120,3 +120,17 @@ def test_a_stray_quote_does_not_swallow_the_table():
     text = 'หัว\tเรื่อง\n"ไม่ปิด\tคำพูด\nก\tข\nค\tง\n'
     doc = read_bytes(text.encode(), "x.txt")
     assert doc.blocks[0].rows == [["หัว", "เรื่อง"], ['"ไม่ปิด', "คำพูด"], ["ก", "ข"], ["ค", "ง"]]
+
+
+def test_encoding_detection_edge_cases():
+    # mostly ASCII with a few Thai words, in cp874
+    doc = read_bytes("Report 2025\nagency: เทศบาลตำบลหนองหัวแรต\nA\tB\n".encode("cp874"), "x.txt")
+    assert doc.encoding == "cp874" and doc.blocks[1].text == "agency: เทศบาลตำบลหนองหัวแรต"
+    # UTF-8 cut in the middle of a Thai character, or with one stray byte
+    data = TAPRAYA.read_bytes()
+    for damaged in (data[:-1], data[:5000] + b"\xff" + data[5000:]):
+        doc = read_bytes(damaged, "x.txt")
+        assert doc.encoding == "utf-8" and len(tables(doc)) == 7
+    # UTF-16 with a BOM but an odd number of bytes
+    doc = read_bytes("ก\tข\n".encode("utf-16") + b"\x00", "x.txt")
+    assert doc.readable and doc.blocks[0].rows[0][:2] == ["ก", "ข"]

@@ -35,7 +35,7 @@ def looks_like_text(text: str) -> bool:
         for ch in sample
         if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\ufffd" or "\x7f" <= ch <= "\x9f"
     )
-    return bad / len(sample) < 0.01
+    return bad <= 1 + len(sample) // 100
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
@@ -67,32 +67,35 @@ def _thai_share(text: str) -> float:
 def decode(data: bytes) -> tuple[str, str] | None:
     """Return ``(text, encoding)`` or ``None`` when ``data`` is not text in any encoding we know."""
     for bom, codec in _BOMS:
-        if data.startswith(bom):
-            try:
-                text = data[len(bom) :].decode(codec)
-            except UnicodeDecodeError:
-                break
-            return (text, codec) if looks_like_text(text) or not text else None
+        if data.startswith(bom):  # a BOM is strong evidence: a damaged byte is replaced, not fatal
+            text = data[len(bom) :].decode(codec, errors="replace")
+            return (text, codec) if looks_like_text(text) or not text.strip() else None
     found = _utf16_without_bom(data)
     if found is not None:
         return found
     if b"\x00" in data[:100_000]:
         return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return (text, "utf-8") if looks_like_text(text) else None
-    try:
-        text = data.decode("cp874")
-    except UnicodeDecodeError:
-        pass
-    else:
-        if looks_like_text(text) and _thai_share(text) > 0.9:
-            return text, "cp874"
+    strict = _strict(data, "utf-8")
+    if strict is not None:
+        return (strict, "utf-8") if looks_like_text(strict) else None
+    strict = _strict(data, "cp874")
+    if strict is not None and looks_like_text(strict) and _thai_share(strict) > 0.9:
+        return strict, "cp874"
+    # A few damaged bytes (a file cut mid-character, a stray byte) must not lose the file.
+    for codec in ("utf-8", "cp874"):
+        text = data.decode(codec, errors="replace")
+        damaged = text.count("\ufffd")
+        if damaged <= max(2, len(text) // 1000) and _thai_share(text) > 0.9:
+            return text, codec
     best = charset_normalizer.from_bytes(data[:1_000_000]).best()
     if best is None:
         return None
     text = data.decode(best.encoding, errors="replace")
     return (text, best.encoding) if looks_like_text(text) else None
+
+
+def _strict(data: bytes, codec: str) -> str | None:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        return None
