@@ -1,0 +1,105 @@
+"""Check a batch of records: derive columns, validate once per table, judge.
+
+This is the stage's entry point (``itaflow.checks.check_batch``). It takes the
+records extraction produced and gives back the same records with ``findings``
+(the reader's and extraction's kept first) and ``verdict`` set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from itaflow.checks import derive, findings, suites, validate
+from itaflow.models import Finding, SubmissionRecord
+from itaflow.settings import Settings
+
+
+@dataclass
+class CheckRun:
+    """The checked records, and where this batch's Data Docs are (when built)."""
+
+    records: list[SubmissionRecord]
+    data_docs: Path | None = None  # the Data Docs site's index.html
+    batch_name: str = ""
+    problems: list[str] | None = None  # expectations GE could not evaluate
+
+
+def batch_name_of(records: list[SubmissionRecord]) -> str:
+    """A stable name for a batch: the same files give the same name (and Data Docs folder)."""
+    digest = hashlib.sha256("\n".join(r.sha256 or r.file for r in records).encode()).hexdigest()
+    return f"batch-{digest[:12]}"
+
+
+def check_batch(
+    records: list[SubmissionRecord],
+    settings: Settings,
+    *,
+    data_docs: bool = False,
+    batch_name: str | None = None,
+) -> CheckRun:
+    """Run every suite in ``settings.expectations_dir`` over the batch.
+
+    With ``data_docs`` the Great Expectations Data Docs of this run are built
+    into ``settings.reports_out / "data_docs" / <batch name>`` and the index
+    path is returned in ``CheckRun.data_docs``.
+    """
+    name = batch_name or batch_name_of(records)
+    if not records:
+        return CheckRun([], None, name, [])
+    loaded = suites.load_suites(settings.expectations_dir, settings)
+    tables = derive.frames(records, settings)
+    docs_dir = settings.reports_out / "data_docs" / name if data_docs else None
+    result = validate.run(tables, loaded, run_name=name, docs_dir=docs_dir)
+
+    labels: dict[str, Any] = {}
+    for suite in loaded:
+        labels.update(suite.meta.get("field_labels") or {})
+    rows = {t: _by_ids(frame, derive.ROW_IDS[t]) for t, frame in tables.items()}
+    failed: dict[int, list[tuple[dict[str, Any], dict[str, Any]]]] = defaultdict(list)
+    for failure in result.failures:
+        failed[int(failure.row[0])].append((failure.meta, rows[failure.table][failure.row]))
+
+    checked = []
+    for key, record in enumerate(records):
+        new = findings_for(failed[key], len(record.measures), labels)
+        merged = findings.merge(record.findings, new)
+        checked.append(replace(record, findings=merged, verdict=findings.verdict_of(merged)))
+    return CheckRun(checked, result.data_docs, name, result.problems)
+
+
+def _by_ids(frame: Any, ids: tuple[str, ...]) -> dict[tuple[Any, ...], dict[str, Any]]:
+    return {tuple(row[c] for c in ids): row for row in frame.to_dict("records")}
+
+
+def findings_for(
+    failures: list[tuple[dict[str, Any], dict[str, Any]]],
+    measure_count: int,
+    labels: dict[str, Any],
+) -> list[Finding]:
+    """One record's failing rows as findings, measure rules that failed on every
+    measure folded into one submission-level finding."""
+    groups: dict[tuple, list[tuple[dict[str, Any], dict[str, Any]]]] = defaultdict(list)
+    out: list[Finding] = []
+    for meta, row in failures:
+        if row.get("measure_seq") is None:
+            out.append(findings.make_finding(meta, row, labels))
+        else:
+            groups[
+                (meta["check_id"], meta.get("field"), meta["severity"], meta["message_th"])
+            ].append((meta, row))
+    for group in groups.values():
+        seqs = {row["measure_seq"] for _, row in group}
+        if measure_count >= 2 and len(seqs) >= measure_count:
+            meta, row = group[0]
+            out.append(findings.make_finding(meta, row, labels, measure_count=measure_count))
+        else:
+            out.extend(findings.make_finding(meta, row, labels) for meta, row in group)
+    rank = findings.SEVERITY_RANK
+    return sorted(
+        out,
+        key=lambda f: (f.measure_seq is not None, f.measure_seq or 0, rank[f.severity], f.check),
+    )

@@ -1,0 +1,525 @@
+"""Derived columns: what Python must compute before an expectation can judge it.
+
+A batch of records becomes two DataFrames, one validation each:
+
+- ``submissions``: one row per record, row id ``submission_key`` (the record's
+  index in the batch);
+- ``measures``: one row per measure, row ids ``submission_key`` and ``measure_seq``.
+
+Every column here is a fact about the text (a share, a count, a yes/no), never a
+verdict: thresholds and severities live in ``expectations/*.json``. A column is
+None (null) where the question does not apply — no period to parse, a round that
+is not H1, an unreadable file — and Great Expectations skips nulls, so a rule
+never fires on a question that was not asked.
+
+Besides the fields of ``SubmissionRecord``, the columns read these
+``record.evidence`` keys when present (else they work them out from the text):
+
+- ``stated_district`` / ``stated_province``: the อำเภอ / จังหวัด the document
+  writes next to its own name (set by ``itaflow.extract``);
+- ``agency_name_variants``: the distinct bare spellings of the author's own
+  name extraction found (more than one is a conflict);
+- ``header_row_like``: seqs of measures extraction saw reading like column titles;
+- ``duplicate_of``: set by the pipeline when the same bytes were received before
+  (the earlier file or submission id).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from itaflow import periods, registry, thai
+from itaflow.checks import signals
+from itaflow.models import MEASURE_TEXT_FIELDS, Measure, SubmissionRecord
+from itaflow.settings import Settings
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ROW_IDS: dict[str, tuple[str, ...]] = {
+    "submissions": ("submission_key",),
+    "measures": ("submission_key", "measure_seq"),
+}
+
+# Texts shorter than this (letters only) are too short to call a copy: "ไม่มีข้อร้องเรียน"
+# may honestly end two measures.
+DUPLICATE_MIN_LETTERS = 40
+# Below this many Thai letters a word share says nothing.
+WORD_SHARE_MIN_THAI = 30
+# Fields compared for copied text, and their Thai labels for messages.
+DUPLICATE_FIELDS = ("result", "outcome")
+
+DOC_KIND_TH = {
+    "implementation_report": "รายงานผลการดำเนินการตามมาตรการ",
+    "plan": "แผน/มาตรการ (ยังไม่มีผลการดำเนินการ)",
+    "ita_analysis": "การวิเคราะห์ผลการประเมิน ITA",
+    "other": "เอกสารประเภทอื่น",
+}
+DOC_KIND_EN = {
+    "implementation_report": "an implementation report",
+    "plan": "a measures plan without results",
+    "ita_analysis": "an ITA score analysis",
+    "other": "another kind of document",
+}
+
+
+def frames(records: list[SubmissionRecord], settings: Settings) -> dict[str, pd.DataFrame]:
+    """The batch as one DataFrame per checked table, keyed by table name."""
+    import pandas as pd
+
+    fields = measure_fields(settings)
+    submissions = [submission_row(i, r) for i, r in enumerate(records)]
+    measures = [row for i, r in enumerate(records) for row in measure_rows(i, r, fields)]
+    return {
+        "submissions": pd.DataFrame(submissions, columns=_columns(submissions)),
+        "measures": pd.DataFrame(measures, columns=_columns(measures) or list(ROW_IDS["measures"])),
+    }
+
+
+def measure_fields(settings: Settings) -> tuple[str, ...]:
+    """Every field that gets a ``<field>_present`` column: the model's text fields
+    and whatever the settings require or recommend."""
+    seen = dict.fromkeys(
+        (*MEASURE_TEXT_FIELDS, *settings.required_fields, *settings.recommended_fields)
+    )
+    return tuple(seen)
+
+
+def _columns(rows: list[dict[str, Any]]) -> list[str]:
+    return list(dict.fromkeys(k for row in rows[:1] for k in row))
+
+
+def field_text(measure: Measure, name: str) -> str:
+    """A measure field as one string ("period" is the period as written)."""
+    if name == "period":
+        return measure.period_text
+    value = getattr(measure, name, None)
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def present(text: str) -> bool:
+    """Something was written: at least one letter or digit ("-" is not an answer)."""
+    return bool(re.search(r"[^\W_]", text))
+
+
+# --- submissions -------------------------------------------------------------------
+
+
+def submission_row(key: int, record: SubmissionRecord) -> dict[str, Any]:
+    """The submission-level columns of one record."""
+    readable = record.readable and not any(f.check == "unreadable_file" for f in record.findings)
+    row: dict[str, Any] = {
+        "submission_key": key,
+        "file": record.file,
+        "sha256": record.sha256,
+        "format": record.format,
+        "readable": readable,
+        "duplicate_of": _none_if_empty(record.evidence.get("duplicate_of")),
+        "agency_name": record.agency.name or "",
+        "lao_code": record.agency.lao_code,
+        "fiscal_year": record.fiscal_year,
+        "round": record.round,
+    }
+    if not readable:
+        return row | dict.fromkeys(_READABLE_ONLY)
+    text = record.text or ""
+    kind = doc_kind(record)
+    fy_ok, title_fys, period_fy = fiscal_year_consistency(record)
+    own = _own_name(record)
+    variants = own_name_variants(record, own)
+    district, province = stated_place(record)
+    page_hits, page_sample = signals.placeholders(_text_outside_measures(record), page=True)
+    scripts = signals.foreign_scripts(text)
+    return row | {
+        "measure_count": len(record.measures),
+        "doc_kind": kind,
+        "doc_kind_th": DOC_KIND_TH.get(kind or "", ""),
+        "doc_kind_en": DOC_KIND_EN.get(kind or "", ""),
+        "agency_match_score": record.agency.match_score if record.agency.lao_code else 0.0,
+        "agency_name_variants": len(variants),
+        "agency_name_variant_list": ", ".join(variants),
+        "stated_district": district or "",
+        "stated_province": province or "",
+        "district_in_province": district_in_province(district, province),
+        "title_fiscal_years": ", ".join(str(y) for y in sorted(title_fys)),
+        "period_fiscal_year": period_fy,
+        "fiscal_year_consistent": fy_ok,
+        "round_determined": record.round is not None if kind == "implementation_report" else None,
+        "placeholder_hits": page_hits,
+        "placeholder_sample": page_sample,
+        "thai_word_share": _word_share(text),
+        "foreign_script_share": scripts.share,
+        "foreign_script_th": scripts.name_th,
+        "foreign_script_en": scripts.name_en,
+        "foreign_script_sample": scripts.sample,
+        "replacement_or_pua_chars": signals.broken_chars(text),
+    }
+
+
+_READABLE_ONLY = (
+    "measure_count",
+    "doc_kind",
+    "doc_kind_th",
+    "doc_kind_en",
+    "agency_match_score",
+    "agency_name_variants",
+    "agency_name_variant_list",
+    "stated_district",
+    "stated_province",
+    "district_in_province",
+    "title_fiscal_years",
+    "period_fiscal_year",
+    "fiscal_year_consistent",
+    "round_determined",
+    "placeholder_hits",
+    "placeholder_sample",
+    "thai_word_share",
+    "foreign_script_share",
+    "foreign_script_th",
+    "foreign_script_en",
+    "foreign_script_sample",
+    "replacement_or_pua_chars",
+)
+
+
+def _none_if_empty(value: Any) -> Any:
+    return value if value not in ("", None) else None
+
+
+def _head(record: SubmissionRecord) -> str:
+    """The title, or the first lines of the text when extraction found no title."""
+    return record.title or "\n".join((record.text or "").splitlines()[:8])
+
+
+_REPORT_WORDS = re.compile(r"รายงาน(?:ผล|การดำเนิน|สรุป)|แบบรายงาน|ผลการดำเนิน(?:การ|งาน)")
+_PLAN_HEAD = re.compile(r"^\W*(?:แผน|มาตรการ|ประกาศ)")
+_ANALYSIS_WORDS = re.compile(r"วิเคราะห์ผลการประเมิน|ผลการประเมิน\s*(?:ITA|คุณธรรม)")
+_SUBJECT_WORDS = re.compile(r"คุณธรรม|โปร่งใส|ทุจริต|สินบน|ITA|จริยธรรม|ผลประโยชน์ทับซ้อน")
+
+
+def doc_kind(record: SubmissionRecord) -> str | None:
+    """What the document is: an implementation report, a plan (measures without
+    results), an ITA score analysis, or another kind; None when it cannot be told.
+
+    The title decides first ("รายงานผล..." is a report, "มาตรการ.../แผน..." without
+    "รายงาน" is a plan); without a telling title, measures with results make a
+    report and measures without make a plan.
+    """
+    head = thai.one_line(_head(record))
+    text = record.text or ""
+    with_result = sum(1 for m in record.measures if present(m.result))
+    result_share = with_result / len(record.measures) if record.measures else 0.0
+    if _REPORT_WORDS.search(head):
+        return "implementation_report" if result_share > 0 or not record.measures else "plan"
+    if _PLAN_HEAD.search(head) and result_share < 0.5:
+        return "plan"
+    if _ANALYSIS_WORDS.search(head) and result_share < 0.5:
+        return "ita_analysis"
+    if not _SUBJECT_WORDS.search(text):
+        return "other"
+    if record.measures:
+        return "implementation_report" if result_share >= 0.5 else "plan"
+    if _ANALYSIS_WORDS.search(text):
+        return "ita_analysis"
+    return None
+
+
+_FY_WRITTEN = re.compile(
+    r"(?:(?:ปี\s*)?งบประมาณ|ประจำปี)\s*(?:พ\s?\.?\s?ศ\s?\.?)?\s*(\d{4}|\d{2})(?!\d)"
+)
+_ASSESSMENT_LINE = re.compile(r"ประเมิน|ITA|วิเคราะห์")
+
+
+def title_fiscal_years(title: str) -> set[int]:
+    """Fiscal years a title states: "ปีงบประมาณ พ.ศ. ๒๕๖๖" and the fiscal year(s)
+    of a written round range "(ตุลาคม ๒๕๖๕ - มีนาคม ๒๕๖๖)". Lines about the ITA
+    assessment are left out: a report for 2567 rightly cites the 2566 assessment."""
+    lines = [
+        thai.to_arabic_digits(line)
+        for line in title.splitlines()
+        if line.strip() and not _ASSESSMENT_LINE.search(line)
+    ]
+    years = {int(y) + (2500 if len(y) == 2 else 0) for y in _FY_WRITTEN.findall(" ".join(lines))}
+    for line in lines:
+        span = periods.parse_period(line)
+        if span and 0 <= (span[1] - span[0]).days <= 366:
+            years |= {periods.fiscal_year_of(span[0]), periods.fiscal_year_of(span[1])}
+    return years
+
+
+def _plausible_year(year: int) -> bool:
+    return 2540 <= year <= date.today().year + periods.BE_OFFSET + 2
+
+
+def fiscal_year_consistency(record: SubmissionRecord) -> tuple[bool | None, set[int], int | None]:
+    """Whether the years a report states agree: title, extracted fiscal year, and
+    the fiscal year most periods fall in. Returns (consistent, title years,
+    dominant period fiscal year); consistent is None when no year is stated."""
+    title_fys = title_fiscal_years(record.title or "")
+    stated = title_fys | ({record.fiscal_year} if record.fiscal_year else set())
+    period_fys = [periods.fiscal_year_of(m.period_end) for m in record.measures if m.period_end]
+    dominant = max(set(period_fys), key=period_fys.count) if period_fys else None
+    if not stated and dominant is None:
+        return None, title_fys, dominant
+    if len(stated) > 1 or not all(_plausible_year(y) for y in stated):
+        return False, title_fys, dominant
+    fy = next(iter(stated), None)
+    if fy is not None and dominant is not None:
+        off = sum(1 for y in period_fys if y != fy)
+        if off >= 2 and off > len(period_fys) / 2:
+            return False, title_fys, dominant
+    return True, title_fys, dominant
+
+
+def _own_name(record: SubmissionRecord) -> tuple[str | None, str]:
+    """(type_th, bare name) of the author: the registry's when matched, else as written."""
+    if record.agency.lao_code and (row := registry.get(record.agency.lao_code)):
+        return row.type_th, row.name_th
+    types, bare = registry.split_type(record.agency.name or "")
+    return (types[0] if len(types) == 1 else record.agency.type_th), bare
+
+
+def _is_own(mention: registry.Mention, own: tuple[str | None, str], province: str | None) -> bool:
+    own_type, own_name = own
+    if not own_name:
+        return False
+    same_name = mention.name == own_name or signals.similarity(mention.name, own_name) >= 0.85
+    if not same_name:
+        return False
+    if own_type is None or mention.type_th == own_type:
+        return True
+    # Same name, another type: a real neighbour when the registry has one in
+    # the province (อบต.ตาพระยา and เทศบาลตำบลตาพระยา), else the author's own
+    # name with the wrong type.
+    return not any(
+        (row := registry.get(code)) and row.province_th == province for code in mention.lao_codes
+    )
+
+
+def _written_name(mention: registry.Mention) -> str:
+    return registry.split_type(mention.text)[1].replace(" ", "")
+
+
+def own_name_variants(record: SubmissionRecord, own: tuple[str | None, str]) -> list[str]:
+    """Spellings of the author's own name beyond its main one ("หนองหัวแรด" in a
+    report of เทศบาลตำบลหนองหัวแรต). Abbreviated types (อบต., ทต.) are not variants."""
+    if not own[1]:
+        return []
+    province = record.agency.province
+    forms: dict[tuple[str, str], str] = {}
+    main = registry.split_type(record.agency.name or "")[1].replace(" ", "") or own[1]
+    forms[(own[0] or "", main)] = main
+    for mention in registry.find_lao_mentions(record.text or ""):
+        if _is_own(mention, own, province):
+            key = (mention.type_th, _written_name(mention))
+            forms.setdefault(key, thai.one_line(mention.text))
+    return list(forms.values())[1:]
+
+
+def foreign_mentions(text: str, own: tuple[str | None, str], province: str | None) -> list[str]:
+    """Other LAOs a text names (as written). The author's own province อบจ. is not
+    foreign for a smaller LAO: they work together and say so."""
+    out: list[str] = []
+    for mention in registry.find_lao_mentions(text):
+        if _is_own(mention, own, province):
+            continue
+        if mention.type_th == "อบจ." and own[0] != "อบจ." and mention.name == province:
+            continue
+        written = thai.one_line(mention.text)
+        if written not in out:
+            out.append(written)
+    return out
+
+
+_STATED_PLACE = re.compile(r"อำเภอ\s*(?P<d>[ก-๙]+)[\s,]*(?:จังหวัด|จ\.)\s*(?P<p>[ก-๙]+)")
+
+
+def stated_place(record: SubmissionRecord) -> tuple[str | None, str | None]:
+    """The อำเภอ and จังหวัด the document writes next to its own name."""
+    ev = record.evidence
+    if ev.get("stated_district") or ev.get("stated_province"):
+        return ev.get("stated_district"), ev.get("stated_province")
+    m = _STATED_PLACE.search("\n".join((record.text or "").splitlines()[:40]))
+    return (m.group("d"), m.group("p")) if m else (None, None)
+
+
+def district_in_province(district: str | None, province: str | None) -> bool | None:
+    """Whether the stated district is one of the stated province's (typos
+    tolerated); None when either is not stated or the province is unknown."""
+    if not district or not province:
+        return None
+    prov, prov_sim = registry.match_province(province)
+    if not prov or prov_sim < 0.8:
+        return None
+    name = thai.one_line(district).replace(" ", "")
+    name = re.sub(r"^(?:อำเภอ|อ\.)", "", name)
+    if name == "เมือง":
+        name = "เมือง" + prov
+    _, sim = registry.match_district(name, prov)
+    return sim >= 0.85
+
+
+def _text_outside_measures(record: SubmissionRecord) -> str:
+    """The lines of the text outside the measure table (headings, signature
+    block), for page-level placeholders: table rows (cells joined by " | ") and
+    lines that repeat a measure cell are left out."""
+    cells = [field_text(m, f) for m in record.measures for f in MEASURE_TEXT_FIELDS]
+    blob = " ".join(" ".join(c.split()) for c in cells if c)
+    lines = (" ".join(line.split()) for line in (record.text or "").splitlines())
+    return "\n".join(line for line in lines if line and " | " not in line and line not in blob)
+
+
+def _word_share(text: str) -> float | None:
+    """``thai.thai_word_share``, None for text with too little Thai to judge.
+    ฯ and ๆ are marks, not words: they would make their neighbours look stray."""
+    text = re.sub("[ฯๆ]", " ", text)
+    thai_letters = sum(1 for ch in text if thai.is_thai(ch))
+    return round(thai.thai_word_share(text), 4) if thai_letters >= WORD_SHARE_MIN_THAI else None
+
+
+# --- measures ----------------------------------------------------------------------
+
+
+def measure_rows(key: int, record: SubmissionRecord, fields: Iterable[str]) -> list[dict[str, Any]]:
+    """The measure-level columns of one record, one row per measure."""
+    fields = tuple(fields)
+    own = _own_name(record)
+    province = record.agency.province
+    fy, round_ = record.fiscal_year, record.round
+    fy_bounds = periods.round_bounds(fy, "FY") if fy else None
+    h1_end = periods.round_bounds(fy, "H1")[1] if fy and round_ == "H1" else None
+    # Where extraction took each period from when the table has no period
+    # column ("monitoring", "steps"): such text is no evidence of a shift.
+    period_source = record.evidence.get("period_source") or {}
+    header_rows = set(record.evidence.get("header_row_like") or [])
+    squashed = [
+        {f: signals.squash(field_text(m, f)) for f in DUPLICATE_FIELDS} for m in record.measures
+    ]
+    rows = []
+    for i, m in enumerate(record.measures):
+        texts = {f: field_text(m, f) for f in fields}
+        shifted_resp = (
+            signals.looks_like_period(texts["responsible"])
+            if present(texts["responsible"])
+            else None
+        )
+        from_column = period_source.get(str(m.seq), "column") == "column"
+        shifted_period = (
+            signals.looks_like_unit(m.period_text)
+            if from_column and present(m.period_text)
+            else None
+        )
+        span = _span(m, fy)
+        row: dict[str, Any] = {
+            "submission_key": key,
+            "measure_seq": m.seq,
+            "fiscal_year": fy,
+            "round": round_,
+            **texts,
+            "category": m.category,
+            "indicator": m.indicator,
+            "status": m.status,
+            **{f"{f}_present": present(t) for f, t in texts.items()},
+            "responsible_looks_like_period": shifted_resp,
+            "period_looks_like_unit": shifted_period,
+            "period_parseable": (span is not None)
+            if present(m.period_text) and not shifted_period and not shifted_resp
+            else None,
+            "period_start": span[0].isoformat() if span else None,
+            "period_end": span[1].isoformat() if span else None,
+            "period_in_fy": (fy_bounds[0] <= span[0] and span[1] <= fy_bounds[1])
+            if span and fy_bounds
+            else None,
+            "past_march_in_h1": span[1] > h1_end if span and h1_end else None,
+            "header_like_score": 1.0
+            if m.seq in header_rows
+            else round(signals.header_like_share(list(texts.values())), 3),
+            **_duplicate(i, squashed),
+            **_placeholder(texts),
+            **_garbled(texts),
+            **_scripts(texts),
+        }
+        foreign = foreign_mentions("\n".join(texts.values()), own, province)
+        row["foreign_agency_mentions"] = len(foreign)
+        row["foreign_agency_names"] = ", ".join(foreign)
+        rows.append(row)
+    return rows
+
+
+def _span(m: Measure, fiscal_year: int | None) -> tuple[date, date] | None:
+    if m.period_start and m.period_end:
+        return m.period_start, m.period_end
+    return periods.parse_period(m.period_text, fiscal_year) if m.period_text else None
+
+
+def _duplicate(i: int, squashed: list[dict[str, str]]) -> dict[str, Any]:
+    """How nearly this measure's result/outcome repeats an earlier measure's
+    result/outcome (the later one is the copy)."""
+    best, of_seq, of_field, field = 0.0, None, None, None
+    for f, text in squashed[i].items():
+        if len(text) < DUPLICATE_MIN_LETTERS:
+            continue
+        for j in range(i):
+            for g, other in squashed[j].items():
+                if len(other) < DUPLICATE_MIN_LETTERS:
+                    continue
+                sim = signals.similarity(text, other, cutoff=max(best, 0.5))
+                if sim > best:
+                    best, of_seq, of_field, field = sim, j + 1, g, f
+    return {
+        "max_similarity_to_other_result": round(best, 3),
+        "duplicate_field": field,
+        "duplicate_of_measure": of_seq,
+        "duplicate_of_field": of_field,
+    }
+
+
+def _placeholder(texts: dict[str, str]) -> dict[str, Any]:
+    total, sample, where = 0, "", None
+    for f, t in texts.items():
+        hits, s = signals.placeholders(t)
+        if hits and not sample:
+            sample, where = s, f
+        total += hits
+    return {
+        "placeholder_hits": total,
+        "placeholder_sample": sample,
+        "placeholder_field": where,
+    }
+
+
+def _garbled(texts: dict[str, str]) -> dict[str, Any]:
+    """Broken-text signals of a measure. The word share is the lowest of its
+    fields: one broken cell in an otherwise clean row is still broken."""
+    blob = "\n".join(texts.values())
+    shares = [s for s in map(_word_share, texts.values()) if s is not None]
+    return {
+        "thai_word_share": min(shares) if shares else None,
+        "misplaced_marks": signals.misplaced_marks(blob),
+        "replacement_or_pua_chars": signals.broken_chars(blob),
+        "garbled_sample": signals.first_broken_sample(blob) or _unknown_words_sample(blob),
+    }
+
+
+def _unknown_words_sample(text: str) -> str:
+    """The first stretch of Thai the dictionary does not know ("กำร"), for messages."""
+    for run in re.findall(f"[{thai.THAI_LETTER}]+", text):
+        if len(run) >= 3 and thai.thai_word_share(run) < 0.5:
+            return run[:30]
+    return ""
+
+
+def _scripts(texts: dict[str, str]) -> dict[str, Any]:
+    found = signals.foreign_scripts("\n".join(texts.values()))
+    return {
+        "foreign_script_chars": found.chars,
+        "foreign_script_share": round(found.share, 4),
+        "foreign_script_th": found.name_th,
+        "foreign_script_en": found.name_en,
+        "foreign_script_sample": found.sample,
+    }
