@@ -57,7 +57,7 @@ _MONTH_ALTS = sorted(
 _MONTH_RE = "|".join(f"(?P<m{i}>{p})" for i, (p, _) in enumerate(_MONTH_ALTS))
 _ANY_MONTH = "|".join(p for p, _ in _MONTH_ALTS)
 _ERA = r"(?:(?:พ|ค)\s?\.?\s?ศ\s?\.?)"
-_DASH = r"(?:-|–|—|ถึง|จนถึง|ถึงวันที่|to)"
+_DASH = r"(?:-|–|—|(?:จน)?ถึง(?:\s*วันที่)?|to)"
 # [day [- day2]] month [era] [year]; a 2-digit year is 40..99 (๖๗ → 2567) and
 # is not the day of a following month ("1 มีนาคม 30 กันยายน 2567").
 _ATOM = re.compile(
@@ -125,22 +125,30 @@ def _fy_year(month: int, fiscal_year: int) -> int:
 
 
 def _atoms(text: str) -> list[dict[str, int | None]]:
-    """Every day/month/year mention in reading order."""
-    found: list[tuple[int, dict[str, int | None]]] = []
+    """Every day/month/year mention in reading order, with its text offsets."""
+    found: list[dict[str, int | None]] = []
     for m in _ATOM.finditer(text):
         month = next(_MONTH_ALTS[i][1] for i in range(len(_MONTH_ALTS)) if m.group(f"m{i}"))
         year = be_to_ce(int(m.group("y"))) if m.group("y") else None
         d1 = int(m.group("d1")) if m.group("d1") else None
         d2 = int(m.group("d2")) if m.group("d2") else None
-        if d2 is not None:  # "๗ - ๑๐ กุมภาพันธ์": two atoms in one month
-            found.append((m.start(), {"day": d1, "month": month, "year": year}))
-            d1 = d2
-        found.append((m.start() + 1, {"day": d1, "month": month, "year": year}))
+        atom = {"day": d1, "month": month, "year": year, "start": m.start(), "end": m.end()}
+        if d2 is not None:  # "๗ - ๑๐ กุมภาพันธ์": a range inside one month
+            found.append(atom | {"end": m.start("d2"), "range_to_next": 1})
+            atom = atom | {"day": d2, "start": m.start("d2")}
+        found.append(atom)
     for m in _NUMERIC.finditer(text):
         day, month, year = int(m.group(1)), int(m.group(2)), be_to_ce(int(m.group(3)))
         if 1 <= month <= 12 and year:
-            found.append((m.start(), {"day": day, "month": month, "year": year}))
-    return [a for _, a in sorted(found, key=lambda x: x[0])]
+            found.append(
+                {"day": day, "month": month, "year": year, "start": m.start(), "end": m.end()}
+            )
+    found.sort(key=lambda a: a["start"])  # type: ignore[arg-type,return-value]
+    for a, b in zip(found, found[1:], strict=False):
+        between = text[a["end"] : b["start"]]  # type: ignore[misc]
+        if re.fullmatch(rf"\s*{_DASH}\s*", between):
+            a["range_to_next"] = 1
+    return found
 
 
 def _fill_years(atoms: list[dict[str, int | None]], fiscal_year: int | None) -> bool:
@@ -178,16 +186,19 @@ def _atom_span(atom: dict[str, int | None]) -> tuple[date, date] | None:
     return d, d
 
 
-def parse_period(text: str, fiscal_year: int | None = None) -> tuple[date, date] | None:
+def parse_period(
+    text: str, fiscal_year: int | None = None, *, dates_only: bool = False
+) -> tuple[date, date] | None:
     """The first and last CE day a Thai period text covers, or None.
 
     "X ถึง Y" gives X's first day and Y's last, as written (a reversed range
-    stays reversed for checks to see). Three or more dates in one text (a steps cell with "ภายในเดือนตุลาคม ๒๕๖๕ ...
+    stays reversed for checks to see). Other dates in one text (a steps cell with "ภายในเดือนตุลาคม ๒๕๖๕ ...
     ภายในเดือนธันวาคม ๒๕๖๕") give the span from the earliest to the latest.
     A month alone covers that month; yearless months take their year from
     ``fiscal_year`` (October–December are in the previous CE year) or from a
     neighbouring date. "ตลอดปีงบประมาณ" and quarters need a fiscal year, from
-    the argument or written in the text.
+    the argument or written in the text; ``dates_only`` turns those off (for a
+    title line, where "ปีงบประมาณ ๒๕๖๘" names the year, not a period).
     """
     if not text:
         return None
@@ -199,11 +210,11 @@ def parse_period(text: str, fiscal_year: int | None = None) -> tuple[date, date]
     atoms = _atoms(text)
     if atoms and _fill_years(atoms, fiscal_year):
         spans = [s for s in map(_atom_span, atoms) if s]
-        if len(spans) == 2:  # "X ถึง Y" as written, even if Y is before X
-            return spans[0][0], spans[1][1]
+        if len(spans) == 2 == len(atoms) and atoms[0].get("range_to_next"):
+            return spans[0][0], spans[1][1]  # "X ถึง Y" as written, even if Y is before X
         if spans:
             return min(s[0] for s in spans), max(s[1] for s in spans)
-    if fy is None:
+    if fy is None or dates_only:
         return None
     if q := _QUARTER.search(text):
         first, last = int(q.group(1)), int(q.group(2) or q.group(1))
@@ -226,3 +237,11 @@ def years_in(text: str) -> list[int]:
         if m.group("y") and len(m.group("y")) == 2
     ]
     return years
+
+
+def date_mentions(text: str) -> list[str]:
+    """The dates written in a text, as written (digits made Arabic), in order."""
+    text = to_arabic_digits(text)
+    found = [(m.start(), m.group(0).strip()) for m in _ATOM.finditer(text)]
+    found += [(m.start(), m.group(0)) for m in _NUMERIC.finditer(text)]
+    return [t for _, t in sorted(found)]

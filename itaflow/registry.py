@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from itaflow.models import Agency
 from itaflow.thai import one_line
@@ -279,8 +280,8 @@ def _match_name_at(
 ) -> tuple[str, str, int, float] | None:
     """The registry name of one of ``types`` that ``text`` starts with at ``pos``.
 
-    Exact longest match first; otherwise a close fuzzy match (≥ 0.9, names of 4+
-    letters) to tolerate a typo. Short names must end at a word boundary so that
+    Exact longest match first; otherwise a close match (Levenshtein similarity
+    ≥ 0.9: one wrong letter in ten, names of 4+ letters) to tolerate a typo. Short names must end at a word boundary so that
     "อบต.และ" or "อบต.พบประชาชน" are not taken for LAOs.
     """
     idx = _index()
@@ -307,9 +308,13 @@ def _match_name_at(
             n = row.name_th
             if len(n) < 4:
                 continue
-            sim = max(fuzz.ratio(n, text[pos : pos + len(n) + k]) for k in (-1, 0, 1)) / 100
-            if sim >= 0.9 and (best is None or sim > best[3]):
-                best = (type_th, n, pos + len(n), sim)
+            # A typo, or a wrapping space inside the name ("ตา พระยา"); on a tie
+            # the written length equal to the name's wins.
+            for k in (0, 1, -1):
+                written = text[pos : pos + len(n) + k].replace(" ", "")
+                sim = Levenshtein.normalized_similarity(n, written)
+                if sim >= 0.9 and (best is None or sim > best[3]):
+                    best = (type_th, n, pos + len(n) + k, sim)
     return best
 
 

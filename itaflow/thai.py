@@ -129,8 +129,17 @@ def _join_run(run: str) -> str:
     return "".join(out)
 
 
+def _rejoin(m: re.Match[str]) -> str:
+    run = m.group(0)
+    if run[-1] != "." and m.string[m.end() : m.end() + 1] == ".":
+        # The last chunk starts an abbreviation ("งบประมาณ พ.ศ."): keep it apart.
+        head, sep, tail = max(run.rpartition(" "), run.rpartition("\n"), key=lambda p: len(p[0]))
+        return (_join_run(head) if _THAI_RUN.fullmatch(head) else head) + sep + tail
+    return _join_run(run)
+
+
 def _rejoin_words(text: str) -> str:
-    return _THAI_RUN.sub(lambda m: _join_run(m.group(0)), text)
+    return _THAI_RUN.sub(_rejoin, text)
 
 
 @lru_cache(maxsize=65536)

@@ -1,0 +1,175 @@
+"""A Document's blocks as lines of text and rows of measure tables.
+
+Formats differ in where things sit (Excel puts the title and signature in the
+sheet's cells, text files repeat the header before every measure, PDFs split a
+table over pages), so every table is read the same way: rows above its header
+are text lines, rows below it are data until a signature starts; a table with no
+header continues the previous one when it has as many columns. Repeated header
+rows, page numbers and ด้าน IIT/EIT/OIT group rows are recognised, not taken as
+measures.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from itaflow.extract.cells import category_heading
+from itaflow.extract.columns import Header, best_title, header_likeness, map_header
+from itaflow.models import Document
+
+SIGNATURE = re.compile(
+    r"ลงชื่อ|ผู้รายงาน|ผู้รับรอง|ผู้ตรวจสอบ"
+    r"|^\s*\(\s*(?:นาย|นาง|น\.ส\.|ว่าที่|ดร\.|ร\.ต\.|จ\.ส\.|พ\.จ\.|ส\.อ\.|พันจ่า|สิบ)"
+)
+PAGE_FURNITURE = re.compile(
+    r"^\s*(?:-\s*)?(?:หน้า(?:ที่)?\s*)?[\d๐-๙]{1,3}(?:\s*-)?\s*$|^\s*(?:page|หน้า)\s*[\d๐-๙]+\s*(?:/|จาก|of)\s*[\d๐-๙]+\s*$",
+    re.I,
+)
+_HEADER_SCAN_ROWS = 12
+# A row with only its first cell filled that starts like this groups the
+# measures below it ("กลยุทธ์ที่ 1 : ..."); it is not a measure.
+_GROUP_ROW = re.compile(r"^\s*(?:กลยุทธ์|ยุทธศาสตร์|มิติที่|แผนงานที่|ประเด็นยุทธศาสตร์|หมวด|ส่วนที่)")
+
+
+@dataclass
+class Line:
+    text: str  # raw
+    order: int
+    page: int | None = None
+    from_table: bool = False
+
+
+@dataclass
+class Row:
+    cells: list[str]  # raw, one per column
+    header: Header
+    table: int
+    order: int
+    category: str | None
+    page: int | None = None
+    after_repeated_header: bool = False  # a header row was repeated mid-table just before it
+
+    def get(self, field: str) -> str:
+        col = self.header.col(field)
+        return self.cells[col] if col is not None and col < len(self.cells) else ""
+
+
+@dataclass
+class Layout:
+    lines: list[Line] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    headers: list[Header] = field(default_factory=list)
+    first_table_order: int | None = None  # order of the first measure-table row
+
+
+def _header_at(rows: list[list[str]]) -> tuple[int, int, Header] | None:
+    """(first row, rows used, header) of the first header in the top rows.
+
+    A header may span two rows (a spanning title over sub-titles, or a title
+    wrapped into the next row); the pair is tried when it maps more columns.
+    """
+    for i, row in enumerate(rows[:_HEADER_SCAN_ROWS]):
+        single = map_header(row)
+        pair = None
+        if i + 1 < len(rows):
+            merged = [
+                best_title(f"{a} {b}".strip(), b, a) for a, b in zip(row, rows[i + 1], strict=False)
+            ]
+            if header_likeness(rows[i + 1]) >= 0.5 or single is None:
+                pair = map_header(merged)
+        if pair and (single is None or _mapped(pair) > _mapped(single)):
+            return i, 2, pair
+        if single:
+            return i, 1, single
+    return None
+
+
+def _mapped(h: Header) -> int:
+    return sum(1 for f in h.fields if f)
+
+
+def _filled(cells: list[str]) -> list[str]:
+    return [c.strip() for c in cells if c and c.strip()]
+
+
+def _is_repeat_header(cells: list[str]) -> bool:
+    return header_likeness(cells) >= 0.6 and map_header(cells) is not None
+
+
+def _is_sub_header(cells: list[str], lead: int) -> bool:
+    """Under-titles below a header ("ดำเนินการแล้ว | ยังมิได้ดำเนินการ"): short
+    words with no digits and nothing in the measure column."""
+    filled = _filled(cells)
+    return (
+        bool(filled)
+        and not (cells[lead].strip() if lead < len(cells) else "")
+        and all(len(c) <= 30 and not re.search(r"[\d๐-๙]", c) for c in filled)
+    )
+
+
+def layout(doc: Document) -> Layout:
+    """Split the document into text lines and measure rows, in reading order."""
+    out = Layout()
+    order = 0
+    category: str | None = None
+    last: Header | None = None
+
+    def add_line(text: str, page: int | None, from_table: bool = False) -> None:
+        nonlocal order, category
+        if text.strip():
+            out.lines.append(Line(text, order, page, from_table))
+            category = category_heading(text) or category
+            order += 1
+
+    for t_index, block in enumerate(doc.blocks):
+        if block.kind == "text":
+            add_line(block.text, block.page)
+            continue
+        rows = [[c or "" for c in r] for r in block.rows if _filled(r)]
+        if not rows:
+            continue
+        found = _header_at(rows)
+        if found:
+            start, used, header = found
+            for r in rows[:start]:
+                add_line(" ".join(_filled(r)), block.page, True)
+            data = rows[start + used :]
+            out.headers.append(header)
+            last = header
+        elif last is not None and len(rows[0]) == len(last.fields):
+            header, data = last, rows
+        else:
+            for r in rows:
+                add_line(" ".join(_filled(r)), block.page, True)
+            continue
+        repeated = False
+        seen_data = False
+        lead = next(
+            (c for f in ("measure", "issue", "steps") if (c := header.col(f)) is not None), 0
+        )
+        for i, cells in enumerate(data):
+            filled = _filled(cells)
+            if i == 0 and found and _is_sub_header(cells, lead):
+                continue
+            if _is_repeat_header(cells):
+                repeated = seen_data
+                continue
+            if len(filled) == 1 and (cat := category_heading(filled[0])):
+                category = cat
+                continue
+            if len(filled) == 1 and (
+                PAGE_FURNITURE.match(filled[0]) or _GROUP_ROW.match(filled[0])
+            ):
+                continue
+            if any(SIGNATURE.search(c) for c in filled[:2]) and len(filled) <= 2:
+                for r in data[i:]:
+                    add_line(" ".join(_filled(r)), block.page, True)
+                break
+            if out.first_table_order is None:
+                out.first_table_order = order
+            out.rows.append(Row(cells, header, t_index, order, category, block.page, repeated))
+            repeated = False
+            seen_data = True
+            order += 1
+    return out
