@@ -6,6 +6,7 @@ import io
 import os
 import random
 import zipfile
+import zlib
 from pathlib import Path
 
 import docx
@@ -177,3 +178,15 @@ def test_read_path_does_not_need_an_extension(tmp_path):
     path.write_bytes(SEED.read_bytes())
     assert read_path(path).format == "txt"
     os.chmod(path, 0o644)
+
+
+def test_pdf_decompression_bomb_is_refused_before_pdfminer_inflates_it():
+    packer = zlib.compressobj(9)
+    bomb = b"".join(packer.compress(b" " * (1 << 20)) for _ in range(30)) + packer.flush()
+    assert len(bomb) < 100_000
+    body = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(bomb) + bomb + b"\nendstream"
+    pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+    pdf += b"2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n"
+    pdf += b"3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>\nendobj\n"
+    pdf += b"4 0 obj\n" + body + b"\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    refused(read_bytes(pdf, "x.pdf", Limits(max_unzipped_bytes=10 * 1024 * 1024)), "zip bomb")

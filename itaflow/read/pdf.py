@@ -1,27 +1,24 @@
 """PDF with a text layer: tables from ruling lines (else from aligned columns), text around them.
 
-Text is rebuilt from pdfplumber's characters rather than its ``extract_text``:
-Thai vowels and tone marks are zero-width glyphs whose x-position is unreliable,
-so sorting by x scrambles them (วเิคราะห์) and gap-based spacing splits words
-(เจ้าหน้าท ี่). Here a combining mark stays with the character before it in
-the content stream, lines are grouped on base characters only, and a space is
-inserted only for a real gap between base characters. Glyphs themselves are
-never altered: broken forms (กำร) and private-use tick boxes (U+F0FE ...) pass
-through for the checks to see.
+pdfplumber finds the ruled tables and gives the characters; the text itself is
+rebuilt by ``read.pdf_text`` (Thai-safe order) after ``read.pdf_actualtext`` has
+laid the page out honouring ``/ActualText``. Each table's cells are filled by
+placing every glyph in the cell box that holds its centre.
 """
 
 from __future__ import annotations
 
 import io
-import unicodedata
-from dataclasses import dataclass, field
+import re
+import zlib
 
 import pdfplumber
 
 from itaflow.models import Block, Document
 from itaflow.read.pdf_actualtext import prepare_layout
 from itaflow.read.pdf_columns import columns_table
-from itaflow.read.safety import ENCRYPTED, Budget, Unreadable, corrupt
+from itaflow.read.pdf_text import Glyph, glyphs_of, group_lines, line_text, lines_text
+from itaflow.read.safety import ENCRYPTED, ZIP_BOMB, Budget, Unreadable, corrupt
 
 SCANNED = (
     "ไฟล์ PDF เป็นภาพสแกน ไม่มีชั้นข้อความ ระบบอ่านข้อความไม่ได้ กรุณาส่งไฟล์ต้นฉบับ Word/Excel"
@@ -36,98 +33,6 @@ _TABLE_SETTINGS = {
     "join_tolerance": 3,
     "intersection_tolerance": 3,
 }
-
-
-@dataclass
-class Glyph:
-    """A base character with the combining marks that follow it in the content stream."""
-
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-
-    @property
-    def mid(self) -> float:
-        return (self.top + self.bottom) / 2
-
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-
-@dataclass
-class Line:
-    glyphs: list[Glyph] = field(default_factory=list)
-    mid: float = 0.0
-    size: float = 0.0
-
-    @property
-    def x0(self) -> float:
-        return min(g.x0 for g in self.glyphs)
-
-    @property
-    def x1(self) -> float:
-        return max(g.x1 for g in self.glyphs)
-
-    @property
-    def top(self) -> float:
-        return min(g.top for g in self.glyphs)
-
-
-def _is_mark(text: str) -> bool:
-    return bool(text) and all(unicodedata.category(ch) in ("Mn", "Me") for ch in text)
-
-
-def glyphs_of(chars: list[dict]) -> list[Glyph]:
-    """Characters in stream order, each combining mark folded into the glyph before it."""
-    out: list[Glyph] = []
-    for c in chars:
-        text = c.get("text") or ""
-        if not text:
-            continue
-        if out and _is_mark(text):
-            out[-1].text += text
-            continue
-        size = float(c.get("size") or 0) or max(float(c["bottom"]) - float(c["top"]), 1.0)
-        out.append(
-            Glyph(text, float(c["x0"]), float(c["x1"]), float(c["top"]), float(c["bottom"]), size)
-        )
-    return out
-
-
-def group_lines(glyphs: list[Glyph]) -> list[Line]:
-    """Glyphs into lines top to bottom, each line sorted left to right."""
-    lines: list[Line] = []
-    for g in sorted(glyphs, key=lambda g: g.mid):
-        if lines and abs(g.mid - lines[-1].mid) <= max(lines[-1].size, g.size) * 0.4:
-            lines[-1].glyphs.append(g)
-        else:
-            lines.append(Line([g], g.mid, g.size))
-    for line in lines:
-        line.glyphs.sort(key=lambda g: g.x0)
-    return [line for line in lines if line_text(line)]
-
-
-def line_text(line: Line, gap: float = 0.25) -> str:
-    """A line's text; a space wherever base glyphs are ``gap`` x font size apart."""
-    parts: list[str] = []
-    right: float | None = None
-    for g in line.glyphs:
-        if g.text.isspace():
-            parts.append(" ")
-            continue
-        if right is not None and g.x0 - right > max(1.0, gap * g.size):
-            parts.append(" ")
-        parts.append(g.text)
-        right = g.x1 if right is None else max(right, g.x1)
-    return " ".join("".join(parts).split())
-
-
-def lines_text(lines: list[Line]) -> str:
-    return "\n".join(t for t in (line_text(line) for line in lines) if t)
 
 
 def _keep_object(obj: dict) -> bool:
@@ -209,7 +114,7 @@ def page_blocks(page, number: int, budget: Budget) -> tuple[list[Block], int]:
         placed.append((top, Block(kind="table", rows=rows, page=number)))
     lines = group_lines(rest)
     if not placed:
-        found = columns_table(lines, line_text)
+        found = columns_table(lines)
         if found is not None:
             start, end, rows = found
             budget.tick(sum(len(r) for r in rows))
@@ -223,9 +128,42 @@ def page_blocks(page, number: int, budget: Budget) -> tuple[list[Block], int]:
     return [block for _, block in placed], n_chars
 
 
+_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+
+
+def check_streams(data: bytes, limit: int) -> None:
+    """Refuse a PDF whose Flate streams inflate past ``limit`` bytes (a decompression bomb).
+
+    pdfminer inflates a stream in one call with no ceiling, so the sizes are
+    counted here first, chunk by chunk, keeping nothing. Image streams are
+    skipped: pdfminer never inflates them, and scans are legitimately large.
+    """
+    total = 0
+    for m in _STREAM.finditer(data):
+        head = data[max(0, m.start() - 400) : m.start()]
+        head = head[head.rfind(b"obj") + 1 :] if b"obj" in head else head
+        if b"Flate" not in head or b"/Image" in head:
+            continue
+        inflater = zlib.decompressobj()
+        chunk = data[m.end() : m.end() + 4096]
+        pos = m.end() + len(chunk)
+        try:
+            while chunk and not inflater.eof:
+                total += len(inflater.decompress(chunk, 1 << 20))
+                while inflater.unconsumed_tail and total <= limit:
+                    total += len(inflater.decompress(inflater.unconsumed_tail, 1 << 20))
+                if total > limit:
+                    raise Unreadable(ZIP_BOMB + f" (PDF streams > {limit:,} bytes)")
+                chunk = data[pos : pos + 65536]
+                pos += len(chunk)
+        except zlib.error:
+            continue  # damaged or encrypted stream: pdfminer will say so if it matters
+
+
 def read_pdf(data: bytes, budget: Budget) -> Document:
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
+    check_streams(data, budget.limits.max_unzipped_bytes)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
         n_pages = len(pdf.pages)

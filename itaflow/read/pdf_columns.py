@@ -10,23 +10,17 @@ with "\\n". Header lines before the first row become one header row.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Protocol
 
-_ENUM = re.compile(r"^\(?[0-9๐-๙]{1,3}(\.[0-9๐-๙]{1,2})?[.)]?(\s|$)")
+from itaflow.read.pdf_text import Glyph, Line, line_text
+
+# "1", "๑.", "2)", "3.การ" start an item; "1.1" is a sub-item inside one.
+_ENUM = re.compile(r"^\(?[0-9๐-๙]{1,3}([.)](?![0-9๐-๙])|(\s|$))")
 SEGMENT_GAP = 1.0  # x font size: wider than any space between words in one cell
 
 
-class _Glyph(Protocol):
-    x0: float
-    x1: float
-    size: float
-    text: str
-
-
-def segments(line) -> list[list]:
+def segments(line: Line) -> list[list[Glyph]]:
     """Split a line's glyphs where the gap is wider than ``SEGMENT_GAP`` em."""
-    out: list[list] = []
+    out: list[list[Glyph]] = []
     right = None
     for g in line.glyphs:
         if g.text.isspace():
@@ -40,7 +34,7 @@ def segments(line) -> list[list]:
     return out
 
 
-def _column_spans(seg_lists: list[list[list]]) -> list[tuple[float, float]]:
+def _column_spans(seg_lists: list[list[list[Glyph]]]) -> list[tuple[float, float]]:
     intervals = sorted(
         (min(g.x0 for g in s), max(g.x1 for g in s))
         for segs in seg_lists
@@ -63,7 +57,7 @@ def _column_of(x0: float, spans: list[tuple[float, float]]) -> int:
     return 0
 
 
-def columns_table(lines: list, line_text: Callable) -> tuple[int, int, list[list[str]]] | None:
+def columns_table(lines: list[Line]) -> tuple[int, int, list[list[str]]] | None:
     """Find one space-aligned table in ``lines``: ``(start, end, rows)`` or None."""
     segs = [segments(line) for line in lines]
     wide = [i for i, s in enumerate(segs) if len(s) >= 3]
@@ -85,7 +79,7 @@ def columns_table(lines: list, line_text: Callable) -> tuple[int, int, list[list
         row = [""] * len(spans)
         for s in segs[i]:
             col = _column_of(min(g.x0 for g in s), spans)
-            text = line_text(type(lines[i])(glyphs=s))
+            text = line_text(Line(glyphs=s))
             row[col] = f"{row[col]} {text}".strip()
         cells.append(row)
 
