@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from itaflow import periods, registry, thai
@@ -133,7 +134,9 @@ def submission_row(key: int, record: SubmissionRecord) -> dict[str, Any]:
     own = _own_name(record)
     variants = own_name_variants(record, own)
     district, province = stated_place(record)
-    page_hits, page_sample = signals.placeholders(_text_outside_measures(record), page=True)
+    page_hits, page_sample, page_field = signals.placeholders(
+        _text_outside_measures(record), page=True
+    )
     scripts = signals.foreign_scripts(text)
     return row | {
         "measure_count": len(record.measures),
@@ -152,6 +155,7 @@ def submission_row(key: int, record: SubmissionRecord) -> dict[str, Any]:
         "round_determined": record.round is not None if kind == "implementation_report" else None,
         "placeholder_hits": page_hits,
         "placeholder_sample": page_sample,
+        "placeholder_field": page_field,
         "thai_word_share": _word_share(text),
         "foreign_script_share": scripts.share,
         "foreign_script_th": scripts.name_th,
@@ -178,6 +182,7 @@ _READABLE_ONLY = (
     "round_determined",
     "placeholder_hits",
     "placeholder_sample",
+    "placeholder_field",
     "thai_word_share",
     "foreign_script_share",
     "foreign_script_th",
@@ -305,19 +310,50 @@ def _written_name(mention: registry.Mention) -> str:
     return registry.split_type(mention.text)[1].replace(" ", "")
 
 
+_TYPE_BEFORE = re.compile(
+    r"(องค์การบริหารส่วนตำบล|องค์การบริหารส่วนจังหวัด|เทศบาลตำบล|เทศบาลเมือง|เทศบาลนคร|เทศบาล"
+    r"|อ\.?บ\.?ต\.?|อ\.?บ\.?จ\.?|ท\.?ต\.|ท\.?ม\.|ท\.?น\.)\s?$"
+)
+
+
+@lru_cache(maxsize=1)
+def _laos_by_name() -> dict[tuple[str, str], set[str]]:
+    """(type_th, name) → the provinces that have such an LAO."""
+    out: dict[tuple[str, str], set[str]] = {}
+    for row in registry.load().values():
+        out.setdefault((row.type_th, row.name_th), set()).add(row.province_th)
+    return out
+
+
 def own_name_variants(record: SubmissionRecord, own: tuple[str | None, str]) -> list[str]:
-    """Spellings of the author's own name beyond its main one ("หนองหัวแรด" in a
-    report of เทศบาลตำบลหนองหัวแรต). Abbreviated types (อบต., ทต.) are not variants."""
-    if not own[1]:
+    """Ways the document writes its own name beyond its main one: a misspelling
+    ("หนองหัวแรด" for หนองหัวแรต) or another type with the same name
+    ("เทศบาลตำบลด่านช้าง" in a report of อบต.ด่านช้าง) that is no LAO of the
+    province. Abbreviated types (อบต., ทต.) are not variants."""
+    own_type, own_name = own
+    if not own_name:
         return []
+    text = record.text or ""
     province = record.agency.province
     forms: dict[tuple[str, str], str] = {}
-    main = registry.split_type(record.agency.name or "")[1].replace(" ", "") or own[1]
-    forms[(own[0] or "", main)] = main
-    for mention in registry.find_lao_mentions(record.text or ""):
+    main = registry.split_type(record.agency.name or "")[1].replace(" ", "") or own_name
+    forms[(own_type or "", main)] = main
+    for mention in registry.find_lao_mentions(text):
         if _is_own(mention, own, province):
-            key = (mention.type_th, _written_name(mention))
-            forms.setdefault(key, thai.one_line(mention.text))
+            forms.setdefault((mention.type_th, _written_name(mention)), thai.one_line(mention.text))
+    # The same name under another type: the registry may have no such LAO at all,
+    # so the mention finder cannot see it; look at what precedes the name.
+    for m in re.finditer(re.escape(own_name), text):
+        before = _TYPE_BEFORE.search(text[max(0, m.start() - 25) : m.start()])
+        if not before:
+            continue
+        types, _ = registry.split_type(before.group(1) + own_name)
+        if not types or own_type in types:
+            continue
+        if any(province in _laos_by_name().get((t, own_name), ()) for t in types):
+            continue  # a real neighbour (อบต.ตาพระยา and เทศบาลตำบลตาพระยา)
+        key = (types[0] if len(types) == 1 else "เทศบาล", own_name)
+        forms.setdefault(key, thai.one_line(before.group(1) + own_name))
     return list(forms.values())[1:]
 
 
@@ -397,6 +433,9 @@ def measure_rows(key: int, record: SubmissionRecord, fields: Iterable[str]) -> l
     # column ("monitoring", "steps"): such text is no evidence of a shift.
     period_source = record.evidence.get("period_source") or {}
     header_rows = set(record.evidence.get("header_row_like") or [])
+    # A header row repeated inside a table that extraction dropped: the seq of
+    # the measure that followed it.
+    after_header = set(record.evidence.get("repeated_header_rows") or [])
     squashed = [
         {f: signals.squash(field_text(m, f)) for f in DUPLICATE_FIELDS} for m in record.measures
     ]
@@ -427,6 +466,17 @@ def measure_rows(key: int, record: SubmissionRecord, fields: Iterable[str]) -> l
             **{f"{f}_present": present(t) for f, t in texts.items()},
             "responsible_looks_like_period": shifted_resp,
             "period_looks_like_unit": shifted_period,
+            "column_shift_field": "responsible"
+            if shifted_resp
+            else "period"
+            if shifted_period
+            else None,
+            "column_shift_text": texts["responsible"]
+            if shifted_resp
+            else m.period_text
+            if shifted_period
+            else "",
+            "after_repeated_header": m.seq in after_header,
             "period_parseable": (span is not None)
             if present(m.period_text) and not shifted_period and not shifted_resp
             else None,
@@ -441,12 +491,16 @@ def measure_rows(key: int, record: SubmissionRecord, fields: Iterable[str]) -> l
             else round(signals.header_like_share(list(texts.values())), 3),
             **_duplicate(i, squashed),
             **_placeholder(texts),
-            **_garbled(texts),
+            **_garbled(texts, m.raw),
             **_scripts(texts),
         }
-        foreign = foreign_mentions("\n".join(texts.values()), own, province)
+        foreign: dict[str, list[str]] = {}
+        for f, t in texts.items():
+            for name in foreign_mentions(t, own, province):
+                foreign.setdefault(name, []).append(f)
         row["foreign_agency_mentions"] = len(foreign)
         row["foreign_agency_names"] = ", ".join(foreign)
+        row["foreign_agency_field"] = next(iter(foreign.values()))[0] if foreign else None
         rows.append(row)
     return rows
 
@@ -482,7 +536,7 @@ def _duplicate(i: int, squashed: list[dict[str, str]]) -> dict[str, Any]:
 def _placeholder(texts: dict[str, str]) -> dict[str, Any]:
     total, sample, where = 0, "", None
     for f, t in texts.items():
-        hits, s = signals.placeholders(t)
+        hits, s, _ = signals.placeholders(t)
         if hits and not sample:
             sample, where = s, f
         total += hits
@@ -493,16 +547,31 @@ def _placeholder(texts: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _garbled(texts: dict[str, str]) -> dict[str, Any]:
-    """Broken-text signals of a measure. The word share is the lowest of its
-    fields: one broken cell in an otherwise clean row is still broken."""
-    blob = "\n".join(texts.values())
-    shares = [s for s in map(_word_share, texts.values()) if s is not None]
+def _garbled(texts: dict[str, str], raw: dict[str, str]) -> dict[str, Any]:
+    """Broken-text signals of a measure, and the field they are worst in.
+
+    The word share is the lowest of the fields: one broken cell in a clean row is
+    still broken. Replacement and private-use characters are counted in the
+    cells as read (``Measure.raw``), because normalisation maps legacy Thai font
+    glyphs back to letters and would hide that the file was damaged.
+    """
+    as_read = {("period" if k == "period_text" else k): v for k, v in raw.items()} or texts
+    broken = {f: signals.broken_chars(t) for f, t in as_read.items()}
+    marks = {f: signals.misplaced_marks(t) for f, t in texts.items()}
+    shares = {f: s for f, s in ((f, _word_share(t)) for f, t in texts.items()) if s is not None}
+    worst = (
+        next((f for f, n in broken.items() if n), None)
+        or next((f for f, n in marks.items() if n), None)
+        or (min(shares, key=lambda f: shares[f]) if shares else None)
+    )
+    sample_text = as_read.get(worst, "") if broken.get(worst or "") else texts.get(worst or "", "")
     return {
-        "thai_word_share": min(shares) if shares else None,
-        "misplaced_marks": signals.misplaced_marks(blob),
-        "replacement_or_pua_chars": signals.broken_chars(blob),
-        "garbled_sample": signals.first_broken_sample(blob) or _unknown_words_sample(blob),
+        "thai_word_share": min(shares.values()) if shares else None,
+        "misplaced_marks": sum(marks.values()),
+        "replacement_or_pua_chars": sum(broken.values()),
+        "garbled_field": worst,
+        "garbled_sample": signals.first_broken_sample(sample_text)
+        or _unknown_words_sample(sample_text),
     }
 
 
@@ -516,10 +585,16 @@ def _unknown_words_sample(text: str) -> str:
 
 def _scripts(texts: dict[str, str]) -> dict[str, Any]:
     found = signals.foreign_scripts("\n".join(texts.values()))
+    where = (
+        next((f for f, t in texts.items() if signals.foreign_scripts(t).chars), None)
+        if found.chars
+        else None
+    )
     return {
         "foreign_script_chars": found.chars,
         "foreign_script_share": round(found.share, 4),
         "foreign_script_th": found.name_th,
         "foreign_script_en": found.name_en,
         "foreign_script_sample": found.sample,
+        "foreign_script_field": where,
     }

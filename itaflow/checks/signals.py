@@ -99,8 +99,10 @@ _MISPLACED = re.compile(
     rf"|[{_LEADING}][{_LEADING}{_FOLLOWING}]"
 )
 # U+FFFD, private-use glyphs and C0/C1 controls: what a broken font or
-# encoding leaves behind. Tick boxes are mapped to ☑/☐ by ``itaflow.thai``.
-_BROKEN_CHARS = re.compile("[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# encoding leaves behind. Count them in the text as read (``Measure.raw``):
+# ``itaflow.thai`` maps the Thai font glyphs (U+F700..) back to letters.
+# U+F000..U+F0FF is left out: symbol fonts (Wingdings tick boxes) are meant.
+_BROKEN_CHARS = re.compile("[\ufffd\ue000-\uefff\uf100-\uf8ff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def misplaced_marks(text: str) -> int:
@@ -140,8 +142,7 @@ _PLACEHOLDERS_CELL = re.compile(
 _PLACEHOLDERS_PAGE = re.compile(
     "|".join(
         (
-            rf"\(\s*{_DOTS}\s*\)",  # "(.................)" no name
-            rf"ตำแหน่ง\s*{_DOTS}",
+            rf"(?P<reporter>\(\s*{_DOTS}\s*\)|ตำแหน่ง\s*{_DOTS})",  # no name, no position
             rf"วันที่\s*(?:{_DOTS}|(?=เดือน))",
             rf"(?:พ\s?\.\s?ศ\s?\.|ปี)\s*{_DOTS}",
             r"[(\[<]\s*(?:โปรด)?(?:ระบุ|กรอก|ใส่|ชื่อ)[^)\]>]{0,30}[)\]>]",
@@ -151,13 +152,16 @@ _PLACEHOLDERS_PAGE = re.compile(
 )
 
 
-def placeholders(text: str, *, page: bool = False) -> tuple[int, str]:
-    """How many unfilled-template spots a text has, and the first with some context."""
+def placeholders(text: str, *, page: bool = False) -> tuple[int, str, str | None]:
+    """How many unfilled-template spots a text has, the first with some context,
+    and "reporter" when (on a page) that first one is the signature block's."""
     pattern = _PLACEHOLDERS_PAGE if page else _PLACEHOLDERS_CELL
     hits = list(pattern.finditer(text))
     if not hits:
-        return 0, ""
-    return len(hits), around(text, hits[0].start(), hits[0].end())
+        return 0, "", None
+    first = hits[0]
+    where = "reporter" if page and first.group("reporter") else None
+    return len(hits), around(text, first.start(), first.end()), where
 
 
 def around(text: str, start: int, end: int, before: int = 20, after: int = 25) -> str:
