@@ -22,12 +22,12 @@ LAYOUTS = ("pdf_table", "pdf_landscape")
 
 TEMPLATE = Path(__file__).with_name("report.typ")
 WIDTHS = {
-    "seq": 0.5,
+    "seq": 0.9,
     "measure": 2.0,
-    "steps": 3.0,
-    "responsible": 1.3,
-    "period": 1.4,
-    "result": 3.0,
+    "steps": 2.6,
+    "responsible": 1.9,
+    "period": 2.0,
+    "result": 2.6,
     "outcome": 2.0,
 }
 
@@ -40,7 +40,7 @@ def pdf(record: SubmissionRecord, layout: str, path: Path) -> Path:
     doc = compose(record, "group" if landscape else "one", with_seq=True if landscape else None)
     data = {
         "landscape": landscape,
-        "size": rng.choice([11, 12, 13]) if landscape else rng.choice([10, 11, 12]),
+        "size": rng.choice([10, 11, 12]) if landscape else rng.choice([9, 10, 11]),
         "title": doc.title,
         "agency": doc.agency,
         "intro": doc.intro,
