@@ -183,7 +183,7 @@ def run(n: int, seed: int, formats: list[str], folder: Path) -> tuple[Tally, flo
 
 def around_difference(a: str, b: str, width: int = 70) -> tuple[str, str]:
     """Both texts cut to the stretch where they first differ."""
-    i = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
     start = max(0, i - width // 3)
     lead = "…" if start else ""
     return lead + a[start : start + width], lead + b[start : start + width]
