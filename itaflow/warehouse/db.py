@@ -78,6 +78,7 @@ def _sqlite_engine(url: URL) -> Engine:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
         cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA cache_size=-65536")  # 64 MB: big loads spill less to the WAL
         cur.close()
 
     @event.listens_for(engine, "begin")

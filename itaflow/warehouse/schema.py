@@ -141,8 +141,10 @@ receipts = Table(
 measures = Table(
     "measures",
     metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("submission_id", Id, ForeignKey("submissions.id"), nullable=False),
+    Column("submission_id", Id, ForeignKey("submissions.id"), primary_key=True),
+    # 1, 2, ... in document order: ``seq`` is the number as written and can repeat
+    # (numbering often restarts under each of IIT/EIT/OIT).
+    Column("position", Integer, primary_key=True, autoincrement=False),
     Column("seq", Integer, nullable=False),
     Column("category", Text),
     Column("indicator", Text),
@@ -155,8 +157,9 @@ measures = Table(
     Column("result", Text, nullable=False),
     Column("outcome", Text, nullable=False),
     Column("status", String(16), nullable=False),
-    Column("raw", JSON, nullable=False),  # original cell text per field, for provenance
-    Index(None, "submission_id"),
+    # Original cell text per field, for provenance, where it differs from the stored
+    # normalised text (``load.stored_raw``): an absent field's original is its stored value.
+    Column("raw", JSON, nullable=False),
 )
 
 findings = Table(

@@ -148,14 +148,9 @@ def upgrade() -> None:
     op.create_table(
         "measures",
         sa.Column(
-            "id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
-        sa.Column(
             "submission_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
+        sa.Column("position", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("category", sa.Text(), nullable=True),
         sa.Column("indicator", sa.Text(), nullable=True),
@@ -174,9 +169,8 @@ def upgrade() -> None:
             ["submissions.id"],
             name=op.f("fk_measures_submission_id_submissions"),
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_measures")),
+        sa.PrimaryKeyConstraint("submission_id", "position", name=op.f("pk_measures")),
     )
-    op.create_index(op.f("ix_measures_submission_id"), "measures", ["submission_id"], unique=False)
     op.create_table(
         "receipts",
         sa.Column(
@@ -254,7 +248,6 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_receipts_submission_id"), table_name="receipts")
     op.drop_index(op.f("ix_receipts_sha256_inbox_path"), table_name="receipts")
     op.drop_table("receipts")
-    op.drop_index(op.f("ix_measures_submission_id"), table_name="measures")
     op.drop_table("measures")
     op.drop_index(op.f("ix_submissions_status"), table_name="submissions")
     op.drop_index(op.f("ix_submissions_lao_code_fiscal_year_round"), table_name="submissions")

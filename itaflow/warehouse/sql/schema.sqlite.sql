@@ -86,8 +86,8 @@ CREATE INDEX ix_submissions_lao_code_fiscal_year_round ON submissions (lao_code,
 CREATE INDEX ix_submissions_status ON submissions (status);
 
 CREATE TABLE measures (
-	id INTEGER NOT NULL,
 	submission_id INTEGER NOT NULL,
+	position INTEGER NOT NULL,
 	seq INTEGER NOT NULL,
 	category TEXT,
 	indicator TEXT,
@@ -101,11 +101,9 @@ CREATE TABLE measures (
 	outcome TEXT NOT NULL,
 	status VARCHAR(16) NOT NULL,
 	raw JSON NOT NULL,
-	CONSTRAINT pk_measures PRIMARY KEY (id),
+	CONSTRAINT pk_measures PRIMARY KEY (submission_id, position),
 	CONSTRAINT fk_measures_submission_id_submissions FOREIGN KEY(submission_id) REFERENCES submissions (id)
 );
-
-CREATE INDEX ix_measures_submission_id ON measures (submission_id);
 
 CREATE TABLE receipts (
 	id INTEGER NOT NULL,
