@@ -46,8 +46,10 @@ ROW_IDS: dict[str, tuple[str, ...]] = {
 }
 
 # Texts shorter than this (letters only) are too short to call a copy: "ไม่มีข้อร้องเรียน"
-# may honestly end two measures.
-DUPLICATE_MIN_LETTERS = 40
+# may honestly end two measures. Up to ``DUPLICATE_FUZZY_LETTERS`` only an exact
+# repeat counts; longer texts are compared fuzzily (a copy with a few words changed).
+DUPLICATE_MIN_LETTERS = 20
+DUPLICATE_FUZZY_LETTERS = 40
 # Below this many Thai letters a word share says nothing.
 WORD_SHARE_MIN_THAI = 30
 # Fields compared for copied text, and their Thai labels for messages.
@@ -401,13 +403,16 @@ def district_in_province(district: str | None, province: str | None) -> bool | N
 
 
 def _text_outside_measures(record: SubmissionRecord) -> str:
-    """The lines of the text outside the measure table (headings, signature
-    block), for page-level placeholders: table rows (cells joined by " | ") and
-    lines that repeat a measure cell are left out."""
-    cells = [field_text(m, f) for m in record.measures for f in MEASURE_TEXT_FIELDS]
-    blob = " ".join(" ".join(c.split()) for c in cells if c)
-    lines = (" ".join(line.split()) for line in (record.text or "").splitlines())
-    return "\n".join(line for line in lines if line and " | " not in line and line not in blob)
+    """The text outside the measure cells (headings, signature block), for
+    page-level placeholders. Extraction joins table cells with " | "; pieces of
+    measure cells are dropped, the rest (a signature block typed into a
+    spreadsheet) kept."""
+    blob = "\n".join(
+        " ".join(field_text(m, f).split()) for m in record.measures for f in MEASURE_TEXT_FIELDS
+    )
+    lines = (record.text or "").splitlines()
+    parts = (" ".join(p.split()) for line in lines for p in line.split(" | "))
+    return "\n".join(p for p in parts if p and p not in blob)
 
 
 def _word_share(text: str) -> float | None:
@@ -522,7 +527,10 @@ def _duplicate(i: int, squashed: list[dict[str, str]]) -> dict[str, Any]:
             for g, other in squashed[j].items():
                 if len(other) < DUPLICATE_MIN_LETTERS:
                     continue
-                sim = signals.similarity(text, other, cutoff=max(best, 0.5))
+                if min(len(text), len(other)) < DUPLICATE_FUZZY_LETTERS:
+                    sim = 1.0 if text == other else 0.0
+                else:
+                    sim = signals.similarity(text, other, cutoff=max(best, 0.5))
                 if sim > best:
                     best, of_seq, of_field, field = sim, j + 1, g, f
     return {

@@ -1,0 +1,84 @@
+"""How long the checks take: Great Expectations' import, and 10,000 measure rows.
+
+Run standalone from the repo root::
+
+    uv run python benchmarks/bench_checks.py [measure_rows]
+
+The batch is made of synthetic reports of real LAOs (``itaflow.synth``), so the
+derived columns see realistic Thai text. Target (issue 4): validating 10,000
+measure rows stays under 5 s once great_expectations is imported.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from itaflow.checks import check_batch, derive, suites, validate
+from itaflow.settings import load
+from itaflow.synth.records import make_record, registry
+
+
+def batch(rows: int, rng: random.Random) -> list:
+    """Synthetic records until they hold ``rows`` measures (the last one trimmed)."""
+    laos = registry()
+    records, total = [], 0
+    while total < rows:
+        rec = make_record(
+            rng.choice(laos), rng.choice([2566, 2567, 2568]), rng.choice(["H1", "FY"]), rng
+        )
+        rec.measures = rec.measures[: rows - total]
+        records.append(rec)
+        total += len(rec.measures)
+    return records
+
+
+def main() -> None:
+    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    t = time.perf_counter()
+    validate.import_gx()
+    gx_import = time.perf_counter() - t
+
+    records = batch(rows, random.Random(4))
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load().with_(reports_out=Path(tmp))
+        loaded = suites.load_suites(settings.expectations_dir, settings)
+
+        t = time.perf_counter()
+        tables = derive.frames(records, settings)
+        derive_s = time.perf_counter() - t
+
+        t = time.perf_counter()
+        result = validate.run(tables, loaded, run_name="bench")
+        validate_s = time.perf_counter() - t
+
+        t = time.perf_counter()
+        checked = check_batch(records, settings)
+        total_s = time.perf_counter() - t
+
+        t = time.perf_counter()
+        docs = check_batch(records, settings, data_docs=True)
+        docs_s = time.perf_counter() - t
+
+    findings = sum(len(r.findings) for r in checked.records)
+    print(f"great_expectations import      {gx_import:6.2f} s")
+    print(
+        f"batch                          {len(records)} submissions, {len(tables['measures'])} measure rows"
+    )
+    print(f"derived columns                {derive_s:6.2f} s")
+    print(
+        f"GE validation (both tables)    {validate_s:6.2f} s   ({len(result.failures)} failing rows)"
+    )
+    print(f"check_batch, no Data Docs      {total_s:6.2f} s   ({findings} findings)")
+    print(
+        f"check_batch with Data Docs     {docs_s:6.2f} s   ({docs.data_docs is not None and 'built'})"
+    )
+    verdict = "OK" if validate_s < 5 else "OVER"
+    print(f"target: validation of {rows} measure rows < 5 s after import: {verdict}")
+
+
+if __name__ == "__main__":
+    main()
