@@ -135,14 +135,16 @@ def local_time(value: str | datetime | None) -> datetime | None:
 
 def iso_local(value: datetime | str | None) -> str | None:
     """A stored local timestamp as ISO 8601 with the +07:00 offset (None stays None)."""
-    if value is None:
-        return None
-    dt = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return dt.replace(tzinfo=BANGKOK).isoformat(timespec="seconds")
+    dt = local_time(value)
+    return dt.replace(tzinfo=BANGKOK).isoformat(timespec="seconds") if dt else None
 
 
 def as_date(value: date | str | None) -> date | None:
     """A DATE column value as ``date`` (SQLite text views return strings)."""
-    if value is None or isinstance(value, date):
-        return value if not isinstance(value, datetime) else value.date()
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
     return date.fromisoformat(value[:10])

@@ -219,20 +219,7 @@ def register_received(
     engine = engine_for(engine)
     with write_tx(engine) as conn:
         shas = {f["sha256"] for f in items}
-        known = {
-            r.sha256: r
-            for r in _select_in(
-                conn,
-                [
-                    submissions.c.id,
-                    submissions.c.sha256,
-                    submissions.c.original_name,
-                    submissions.c.received_at,
-                ],
-                submissions.c.sha256,
-                shas,
-            )
-        }
+        known = _submissions_by_sha(conn, shas)
         seen = {
             (r.inbox_path, r.sha256): r
             for r in _select_in(
@@ -273,20 +260,7 @@ def register_received(
             }
         if new_subs:
             _insert_rows(conn, submissions, list(new_subs.values()))
-            known = {
-                r.sha256: r
-                for r in _select_in(
-                    conn,
-                    [
-                        submissions.c.id,
-                        submissions.c.sha256,
-                        submissions.c.original_name,
-                        submissions.c.received_at,
-                    ],
-                    submissions.c.sha256,
-                    shas,
-                )
-            }
+            known = _submissions_by_sha(conn, shas)
         ids: dict[tuple[str, str], int] = {}
         if new_receipts:
             rows = [{**r, "submission_id": known[r["sha256"]].id} for r in new_receipts.values()]
@@ -326,6 +300,16 @@ def register_received(
     counts = Counter(r["outcome"] for r in results)
     log.info("run %s: %s", run_id, dict(counts))
     return results
+
+
+def _submissions_by_sha(conn: Connection, shas: Iterable[str]) -> dict[str, Any]:
+    columns = [
+        submissions.c.id,
+        submissions.c.sha256,
+        submissions.c.original_name,
+        submissions.c.received_at,
+    ]
+    return {r.sha256: r for r in _select_in(conn, columns, submissions.c.sha256, shas)}
 
 
 def _submission_row(f: dict[str, Any], run_id: str) -> dict[str, Any]:
