@@ -253,6 +253,25 @@ def test_upgrade_is_idempotent_and_matches_schema(empty_url):
     assert n_agencies == len(registry.load()) == 7849
 
 
+def test_concurrent_upgrades_queue_instead_of_failing(empty_url):
+    """Every DAG migrates at start; three starting together must all succeed."""
+    errors: list[BaseException] = []
+
+    def migrate():
+        try:
+            upgrade(empty_url)
+        except BaseException as exc:  # reported below, in the test's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=migrate) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert current(empty_url) == head() and count(empty_url, agencies) == 7849
+
+
 def test_generated_ddl_files_are_up_to_date():
     for name in ("postgresql", "sqlite"):
         assert (SQL_DIR / f"schema.{name}.sql").read_text(encoding="utf-8") == ddl(name), (
