@@ -143,13 +143,14 @@ def _rejoin_words(text: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def normalize(text: str) -> str:
+def normalize(text: str, rejoin: bool = True) -> str:
     """Clean text for comparison and display, keeping its line breaks.
 
     NFC; decomposed สระอำ recomposed; zero-width characters dropped; tick-box
     and Thai font private-use glyphs mapped to real characters; runs of spaces
     collapsed, lines stripped, empty lines dropped; spaces and line breaks
-    that wrapping put inside Thai words removed. Digits stay as written.
+    that wrapping put inside Thai words removed (unless ``rejoin`` is False:
+    personal names are not dictionary words). Digits stay as written.
     """
     if not text:
         return ""
@@ -157,12 +158,12 @@ def normalize(text: str) -> str:
     text = _DECOMPOSED_AM.sub("\\1\u0e33", text)
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     text = "\n".join(line for line in lines if line)
-    return _rejoin_words(text)
+    return _rejoin_words(text) if rejoin else text
 
 
-def one_line(text: str) -> str:
+def one_line(text: str, rejoin: bool = True) -> str:
     """``normalize`` with line breaks turned into spaces (titles, names)."""
-    return normalize(text).replace("\n", " ")
+    return normalize(text, rejoin).replace("\n", " ")
 
 
 def thai_word_share(text: str) -> float:

@@ -77,7 +77,7 @@ def extract(doc: Document, *, file: str, sha256: str, size: int = 0) -> Submissi
     record.agency = head.agency
     record.fiscal_year = head.fiscal_year
     record.round = head.round  # type: ignore[assignment]
-    record.text = _full_text(doc)
+    record.text = _full_text(doc, soft_breaks=doc.format == "pdf")
     ev = record.evidence
     ev.update(head.evidence)
     ev["fiscal_year_source"] = "title" if head.fiscal_year else None
@@ -116,14 +116,16 @@ def extract(doc: Document, *, file: str, sha256: str, size: int = 0) -> Submissi
     return record
 
 
-def _full_text(doc: Document) -> str:
+def _full_text(doc: Document, soft_breaks: bool) -> str:
     """Normalised text, table cells kept apart by " | " so words never join across cells."""
     parts: list[str] = []
     for b in doc.blocks:
         if b.kind == "text":
             parts.append(normalize(b.text))
         else:
-            parts.extend(" | ".join(one_line(c) for c in row) for row in b.rows)
+            for row in b.rows:
+                cells = (c.strip().replace("\n", " ") if soft_breaks else c.strip() for c in row)
+                parts.append(" | ".join(one_line(c) for c in cells))
     return "\n".join(p for p in parts if p)
 
 

@@ -13,6 +13,11 @@ from itaflow.thai import THAI_LETTER, normalize, to_arabic_digits
 # "กองการ เจ้าหน้าที่"). "และ"/"หรือ" before one of them also separates.
 _UNIT_HEADS = ("สำนัก", "กอง", "งาน", "ฝ่าย", "ส่วน", "หน่วย", "ศูนย์", "ทุก")
 _HEADS_RE = "|".join(map(re.escape, _UNIT_HEADS))
+_ENUM_CHARS = r"(?:\(?[\d๐-๙]{1,2}[.)]|[-•●▪◦∙·*–])"
+# How a responsible cell starts when it is not the tail of a cut cell.
+UNIT_START = re.compile(
+    rf"^\s*{_ENUM_CHARS}?\s*(?:{_HEADS_RE}|ผู้|ปลัด|รองปลัด|นายก|หัวหน้า|นัก|เจ้าหน้าที่|คณะ|ผอ)"
+)
 _ENUM = r"(?:\(?\d{1,2}[.)]|[-•●▪◦∙·*–])"
 _SPLIT_UNITS = re.compile(
     rf"\n+|\s*[/,;、]\s*|(?:^|\s+){_ENUM}\s*|\s*(?:และ|หรือ)\s*(?=(?:{_HEADS_RE}))"
@@ -23,7 +28,7 @@ _LEADING_ENUM = re.compile(rf"^\s*{_ENUM}\s*")
 def split_responsible(text: str) -> list[str]:
     """One entry per unit: "-สำนักปลัด -กองคลัง -กองช่าง", "๑.สำนักปลัด ๒.กองคลัง",
     "งานนิติการ / สำนักปลัด", one unit per line, "กองคลัง และกองช่าง" ..."""
-    text = to_arabic_digits(normalize(text))
+    text = to_arabic_digits(normalize(text, rejoin=False))
     if not text:
         return []
     out: list[str] = []
@@ -42,7 +47,7 @@ def split_responsible(text: str) -> list[str]:
 
 # --- status ------------------------------------------------------------------
 
-_NOT_STARTED = re.compile(r"ยังไม่(?:ได้)?(?:ดำเนินการ|เริ่ม|มีการดำเนินการ|จัด|ทำ)")
+_NOT_STARTED = re.compile(r"ยัง(?:ไม่|มิ)(?:ได้|มีการ|ดำเนินการ|เริ่ม)")
 _IN_PROGRESS = re.compile(r"อยู่ระหว่าง|คาดว่าจะ(?:แล้วเสร็จ|ดำเนินการ)|กำลังดำเนินการ|ดำเนินการต่อเนื่อง")
 # "ได้" before a verb is the past tense ("ได้แจ้งเวียน"); a dated action happened.
 _DONE = re.compile(
@@ -76,7 +81,7 @@ def status_of(text: str) -> str:
 # --- indicators and categories --------------------------------------------------
 
 _ITEM_CODE = re.compile(r"(?<![A-Za-z0-9])([OoIiEe])\s?(\d{1,2})(?![\d.])(?=[\s:.)\-ก-๙]|$)")
-_INDICATOR_NO = re.compile(r"ตัวชี้วัด(?:ที่)?\s*(\d{1,2}(?:\.\d{1,2})?)")
+_INDICATOR_NO = re.compile(r"ตัว\s?ชี้\s?วัด\s?(?:ที่)?\s*(\d{1,2}(?:\s?\.\s?\d{1,2})?)(?![\d])")
 _CATEGORY = re.compile(r"(?<![A-Za-z])(IIT|EIT|OIT)(?![A-Za-z])")
 _CATEGORY_WORDS = {
     "IIT": "ผู้มีส่วนได้ส่วนเสียภายใน",
@@ -95,7 +100,7 @@ def indicator_of(*texts: str) -> str | None:
         if m and (not n or m.start() < n.start()):
             return m.group(1).upper() + m.group(2)
         if n:
-            return n.group(1)
+            return n.group(1).replace(" ", "")
     return None
 
 

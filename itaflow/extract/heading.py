@@ -15,8 +15,11 @@ from itaflow.thai import one_line, to_arabic_digits
 
 _TITLE_MAX_LINES = 10
 _TITLE_MAX_CHARS = 200
-# Lines that start the body text, not the title ("จากการวิเคราะห์...", "ตามที่...").
-_BODY_START = re.compile(r"^(?:ตามที่|จากการ|ด้วย|เนื่องจาก|ทั้งนี้|โดย|ในการ|อนุสนธิ)|ดังนี้$")
+# Lines that start the body text, not the title ("จากการวิเคราะห์...", "ตามที่...",
+# a numbered list of the measures).
+_BODY_START = re.compile(
+    r"^(?:ตามที่|จากการ|ด้วย|เนื่องจาก|ทั้งนี้|โดย|ในการ|อนุสนธิ|[0-9๐-๙]{1,2}\s*[.)]\s*[^0-9๐-๙])|ดังนี้$"
+)
 _BODY_CHARS = 150
 
 _FY = (
@@ -82,18 +85,20 @@ def fiscal_year_in(text: str) -> int | None:
 
 
 def round_in(lines: list[str]) -> tuple[str | None, str]:
-    """("H1" | "FY" | None, the words that said so). Ticked options win."""
+    """("H1" | "FY" | None, the words that said so). Ticked options win.
+
+    Words first ("รอบ ๖ เดือน"), then a period written in the lines (joined,
+    since a PDF may wrap "(ตุลาคม ๒๕๖๕ -" and "มีนาคม ๒๕๖๖)" onto two lines),
+    then words for the whole year ("รอบ ๑๒ เดือน", "ประจำปี").
+    """
     ticked = [ln.split(_TICK, 1)[1] for ln in lines if _TICK in ln]
     for candidates in (ticked, lines):
         text = to_arabic_digits(" ".join(candidates))
         if m := _H1.search(text):
             return "H1", m.group(0)
-        for line in candidates:
-            if "ปีงบประมาณ" in line and not re.search(r"[-–]|ถึง", line):
-                continue
-            span = parse_period(line, dates_only=True)
-            if span and (span[1] - span[0]).days >= 60:
-                return ("H1" if span[1].month in (3, 4) else "FY"), line
+        span = parse_period(text, dates_only=True)
+        if span and (span[1] - span[0]).days >= 60:
+            return ("H1" if span[1].month in (3, 4) else "FY"), text
         if m := _FY_ROUND.search(text):
             return "FY", m.group(0)
     return None, ""
@@ -186,8 +191,5 @@ def read_heading(lines: list[Line], first_table_order: int | None) -> Heading:
 
 
 def _title_period(title: list[str]) -> list[str] | None:
-    for line in title:
-        span = parse_period(line, dates_only=True)
-        if span:
-            return [span[0].isoformat(), span[1].isoformat()]
-    return None
+    span = parse_period(" ".join(title), dates_only=True)
+    return [span[0].isoformat(), span[1].isoformat()] if span else None

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from itaflow.extract.cells import category_heading
-from itaflow.extract.columns import Header, best_title, header_likeness, map_header
+from itaflow.extract.columns import Header, best_title, field_scores, header_likeness, map_header
 from itaflow.models import Document
 
 SIGNATURE = re.compile(
@@ -72,12 +72,16 @@ def _header_at(rows: list[list[str]]) -> tuple[int, int, Header] | None:
     for i, row in enumerate(rows[:_HEADER_SCAN_ROWS]):
         single = map_header(row)
         pair = None
-        if i + 1 < len(rows):
+        if i + 1 < len(rows) and any(field_scores(c) for c in row):
+            below = rows[i + 1]
             merged = [
-                best_title(f"{a} {b}".strip(), b, a) for a, b in zip(row, rows[i + 1], strict=False)
+                best_title(f"{a} {b}".strip(), b, a) for a, b in zip(row, below, strict=False)
             ]
-            if header_likeness(rows[i + 1]) >= 0.5 or single is None:
+            if single is None or header_likeness(below) >= 0.5:
                 pair = map_header(merged)
+            next_single = map_header(below)
+            if pair and single is None and next_single and _mapped(next_single) >= _mapped(pair):
+                pair = None  # the row below is the whole header on its own
         if pair and (single is None or _mapped(pair) > _mapped(single)):
             return i, 2, pair
         if single:
@@ -97,14 +101,16 @@ def _is_repeat_header(cells: list[str]) -> bool:
     return header_likeness(cells) >= 0.6 and map_header(cells) is not None
 
 
-def _is_sub_header(cells: list[str], lead: int) -> bool:
-    """Under-titles below a header ("ดำเนินการแล้ว | ยังมิได้ดำเนินการ"): short
-    words with no digits and nothing in the measure column."""
-    filled = _filled(cells)
+def _is_sub_header(cells: list[str], header: Header, lead: int) -> bool:
+    """Under-titles below a spanning title ("การดำเนินงาน" over "ดำเนินการแล้ว |
+    ยังมิได้ดำเนินการ"): short words with no digits, nothing in the measure
+    column, and at least one under a column the header leaves untitled."""
+    filled = [i for i, c in enumerate(cells) if c.strip()]
     return (
         bool(filled)
-        and not (cells[lead].strip() if lead < len(cells) else "")
-        and all(len(c) <= 30 and not re.search(r"[\d๐-๙]", c) for c in filled)
+        and lead not in filled
+        and any(i < len(header.titles) and not header.titles[i].strip() for i in filled)
+        and all(len(cells[i]) <= 30 and not re.search(r"[\d๐-๙]", cells[i]) for i in filled)
     )
 
 
@@ -150,7 +156,7 @@ def layout(doc: Document) -> Layout:
         )
         for i, cells in enumerate(data):
             filled = _filled(cells)
-            if i == 0 and found and _is_sub_header(cells, lead):
+            if i == 0 and found and _is_sub_header(cells, header, lead):
                 continue
             if _is_repeat_header(cells):
                 repeated = seen_data

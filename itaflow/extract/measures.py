@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from itaflow.extract.cells import (
+    UNIT_START,
     category_heading,
     category_of_item,
     indicator_of,
@@ -52,23 +54,57 @@ def _lead(row: Row) -> str:
     return next((c for c in row.cells if c.strip()), "")
 
 
+_CUT_END = re.compile(r"(?:-|–|ถึง)\s*(?:[\d๐-๙]{1,2})?\s*$")  # "๑ ต.ค. ๖๘ -", "... ถึง ๓๐"
+_CUT_START = re.compile(r"^\s*(?:-|–|ถึง)")
+
+
+def _period_cut(above: str, below: str) -> bool:
+    """A period cell cut in two by a page break."""
+    return bool(below.strip() and above.strip()) and bool(
+        _CUT_END.search(above) or _CUT_START.match(below)
+    )
+
+
+def _split_by_page(row: Row, prev: Row, numbered_leads: bool) -> bool:
+    """A PDF row cut by a page break, continued at the top of the next page's
+    table (under its repeated header) with text in its first cell too.
+
+    Told apart from a new measure by: no number where the document numbers its
+    measures; a period cell cut mid-range; or no responsible unit and no period
+    where the row above has one (or only the tail of a unit's name: "ตรวจสอบภายใน").
+    """
+    if not (row.page and prev.page and row.page > prev.page and row.table != prev.table):
+        return False
+    if strip_enumerator(_lead(row).strip())[1] is not None:
+        return False
+    if numbered_leads or _period_cut(prev.get("period"), row.get("period")):
+        return True
+    if row.header.has("period") and (row.get("period").strip() or not prev.get("period").strip()):
+        return False
+    resp = row.get("responsible").strip()
+    return not resp or not UNIT_START.match(resp)
+
+
 def group_rows(rows: list[Row]) -> list[Group]:
     """One group per measure in document order.
 
     A row continues the previous measure when it has no sequence number and
-    its first (measure) cell is empty: a cell wrapped onto the next row or
-    page, or merged cells in Word and Excel.
+    its first (measure) cell is empty (a cell wrapped onto the next row or
+    page, or merged cells in Word and Excel), or when a page break cut it.
     """
     numbered_tables = {r.table for r in rows if seq_number(r.get("seq")) is not None}
+    leads = [lead for r in rows if (lead := _lead(r).strip())]
+    enumerated = sum(1 for lead in leads if strip_enumerator(lead)[1] is not None)
+    numbered_leads = bool(leads) and enumerated >= 0.8 * len(leads) and enumerated >= 2
     groups: list[Group] = []
     for row in rows:
         seq_cell = row.get("seq").strip() if row.table in numbered_tables else ""
         prev = groups[-1].rows[-1] if groups else None
         continues = (
             prev is not None
-            and not seq_cell
-            and not _lead(row).strip()
             and prev.header.fields == row.header.fields
+            and not seq_cell
+            and (not _lead(row).strip() or _split_by_page(row, prev, numbered_leads))
         )
         if continues:
             groups[-1].rows.append(row)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from itaflow.extract.layout import PAGE_FURNITURE
 from itaflow.models import Reporter
 from itaflow.thai import one_line
 
@@ -45,7 +46,7 @@ def _name_in(line: str) -> str | None:
 
 def read_reporter(lines: list[str]) -> Reporter:
     """The signing reporter in ``lines`` (text after the measures, in order)."""
-    lines = [one_line(ln) for ln in lines if ln.strip()]
+    lines = [t for ln in lines if (t := one_line(ln, rejoin=False)) and not PAGE_FURNITURE.match(t)]
     found: list[tuple[int, str]] = [(i, n) for i, ln in enumerate(lines) if (n := _name_in(ln))]
     if not found:
         return Reporter()
