@@ -23,14 +23,23 @@ from itaflow.synth.records import make_record, registry
 
 
 def batch(rows: int, rng: random.Random) -> list:
-    """Synthetic records until they hold ``rows`` measures (the last one trimmed)."""
+    """Synthetic records until they hold ``rows`` measures (the last one trimmed),
+    their whole text filled in as extraction does (table cells joined by " | ")."""
     laos = registry()
     records, total = [], 0
     while total < rows:
-        rec = make_record(
-            rng.choice(laos), rng.choice([2566, 2567, 2568]), rng.choice(["H1", "FY"]), rng
-        )
+        fy, round_ = rng.choice([2566, 2567, 2568]), rng.choice(["H1", "FY"])
+        rec = make_record(rng.choice(laos), fy, round_, rng)
         rec.measures = rec.measures[: rows - total]
+        syn = rec.evidence["synth"]
+        cells = [
+            " | ".join(
+                [m.measure, m.steps, " ".join(m.responsible), m.period_text, m.result, m.outcome]
+            )
+            for m in rec.measures
+        ]
+        lines = [*syn["title"], *syn["agency_lines"], *syn["intro"], *cells, *syn["signature"]]
+        rec.text = "\n".join(lines)
         records.append(rec)
         total += len(rec.measures)
     return records

@@ -415,11 +415,14 @@ def _text_outside_measures(record: SubmissionRecord) -> str:
     return "\n".join(p for p in parts if p and p not in blob)
 
 
+_THAI_LETTERS = re.compile(f"[{thai.THAI_LETTER}]")
+
+
 def _word_share(text: str) -> float | None:
     """``thai.thai_word_share``, None for text with too little Thai to judge.
     ฯ and ๆ are marks, not words: they would make their neighbours look stray."""
     text = re.sub("[ฯๆ]", " ", text)
-    thai_letters = sum(1 for ch in text if thai.is_thai(ch))
+    thai_letters = len(_THAI_LETTERS.findall(text))
     return round(thai.thai_word_share(text), 4) if thai_letters >= WORD_SHARE_MIN_THAI else None
 
 

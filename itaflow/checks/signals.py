@@ -51,33 +51,41 @@ class ScriptCount:
     sample: str
 
 
+_LETTER = re.compile(r"[^\W\d_]|[\u0e00-\u0eff]")
+_ANY_FOREIGN = re.compile(
+    "[" + "".join(f"{chr(lo)}-{chr(hi)}" for *_, lo, hi in FOREIGN_SCRIPTS) + "]"
+)
+_BY_SCRIPT = tuple(
+    (th, en, key, re.compile(f"[{chr(lo)}-{chr(hi)}]")) for key, th, en, lo, hi in FOREIGN_SCRIPTS
+)
+
+
 def foreign_scripts(text: str) -> ScriptCount:
     """Count letters of foreign scripts; Lao letters are allowed when the text
     says it quotes Lao (ภาษาลาว, สปป.ลาว): a border LAO may, an OCR error never says so."""
+    first = _ANY_FOREIGN.search(text)
+    if not first:
+        return ScriptCount(0, 0.0, "", "", "")
     allow_lao = bool(_LAO_NAMED.search(text))
     counts: dict[tuple[str, str], int] = {}
-    letters = foreign = 0
-    first = -1
-    for i, ch in enumerate(text):
-        if not ch.isalpha() and not ("\u0e00" <= ch <= "\u0eff"):
+    for th, en, key, pattern in _BY_SCRIPT:
+        if key == "lao" and allow_lao:
             continue
-        letters += 1
-        cp = ord(ch)
-        if cp < 0x0400:  # Latin and symbols: fast path
-            continue
-        for key, th, en, lo, hi in FOREIGN_SCRIPTS:
-            if lo <= cp <= hi:
-                if key == "lao" and allow_lao:
-                    break
-                foreign += 1
-                counts[(th, en)] = counts.get((th, en), 0) + 1
-                if first < 0:
-                    first = i
-                break
+        if n := len(pattern.findall(text)):
+            counts[(th, en)] = counts.get((th, en), 0) + n
+    foreign = sum(counts.values())
     if not foreign:
         return ScriptCount(0, 0.0, "", "", "")
     th, en = max(counts, key=lambda k: counts[k])
-    return ScriptCount(foreign, foreign / letters, th, en, around(text, first, first + 1, 10, 20))
+    letters = len(_LETTER.findall(text))
+    pos = next(
+        m.start()
+        for m in _ANY_FOREIGN.finditer(text)
+        if not (allow_lao and "\u0e80" <= m.group() <= "\u0eff")
+    )
+    return ScriptCount(
+        foreign, foreign / max(letters, foreign), th, en, around(text, pos, pos + 1, 10, 20)
+    )
 
 
 # --- broken Thai -------------------------------------------------------------------
@@ -107,12 +115,12 @@ _BROKEN_CHARS = re.compile("[\ufffd\ue000-\uefff\uf100-\uf8ff\x00-\x08\x0b\x0c\x
 
 def misplaced_marks(text: str) -> int:
     """Thai vowels and tone marks in places Thai spelling never puts them."""
-    return sum(1 for _ in _MISPLACED.finditer(text))
+    return len(_MISPLACED.findall(text))
 
 
 def broken_chars(text: str) -> int:
     """Replacement characters, private-use glyphs and control characters."""
-    return sum(1 for _ in _BROKEN_CHARS.finditer(text))
+    return len(_BROKEN_CHARS.findall(text))
 
 
 def first_broken_sample(text: str) -> str:
@@ -219,6 +227,7 @@ HEADER_WORDS = (
     "งบประมาณ",
 )
 _HEADER_KEYS = tuple(w.replace(" ", "") for w in HEADER_WORDS)
+_HEADER_JUNK = re.compile(r"[\s\d.()\-:*]+")
 
 
 def header_like_share(cells: list[str]) -> float:
@@ -233,7 +242,9 @@ def header_like_share(cells: list[str]) -> float:
         return 0.0
     hits = 0
     for cell in filled:
-        key = re.sub(r"[\s\d.()\-:*]+", "", to_arabic_digits(cell))
+        if len(cell) > 120:  # a sentence, not a title: skip the cleaning
+            continue
+        key = _HEADER_JUNK.sub("", to_arabic_digits(cell))
         if not key or len(key) > 60:
             continue
         if process.extractOne(key, _HEADER_KEYS, scorer=fuzz.ratio, score_cutoff=85):
