@@ -13,13 +13,14 @@ is not H1, an unreadable file — and Great Expectations skips nulls, so a rule
 never fires on a question that was not asked.
 
 Besides the fields of ``SubmissionRecord``, the columns read these
-``record.evidence`` keys when present (else they work them out from the text):
+``record.evidence`` keys when present (documented in ``itaflow.extract``):
 
 - ``stated_district`` / ``stated_province``: the อำเภอ / จังหวัด the document
-  writes next to its own name (set by ``itaflow.extract``);
-- ``agency_name_variants``: the distinct bare spellings of the author's own
-  name extraction found (more than one is a conflict);
-- ``header_row_like``: seqs of measures extraction saw reading like column titles;
+  writes next to its own name (else read from the first lines of the text);
+- ``period_source``: where a period came from when the table has no period
+  column (such text is no sign of a column shift);
+- ``header_row_like`` / ``repeated_header_rows``: measures that read like column
+  titles, and measures that follow a header row repeated inside a table;
 - ``duplicate_of``: set by the pipeline when the same bytes were received before
   (the earlier file or submission id).
 """
@@ -52,7 +53,7 @@ DUPLICATE_MIN_LETTERS = 20
 DUPLICATE_FUZZY_LETTERS = 40
 # Below this many Thai letters a word share says nothing.
 WORD_SHARE_MIN_THAI = 30
-# Fields compared for copied text, and their Thai labels for messages.
+# Fields compared for copied text.
 DUPLICATE_FIELDS = ("result", "outcome")
 
 DOC_KIND_TH = {
@@ -292,10 +293,16 @@ def _own_name(record: SubmissionRecord) -> tuple[str | None, str]:
 
 
 def _is_own(mention: registry.Mention, own: tuple[str | None, str], province: str | None) -> bool:
+    """Whether a mention names the author. The mention finder already maps a
+    misspelt name to the registry name it resembles, so a registered author is
+    matched exactly; an unregistered one (its name as written) by likeness."""
     own_type, own_name = own
     if not own_name:
         return False
-    same_name = mention.name == own_name or signals.similarity(mention.name, own_name) >= 0.85
+    registered = own_name in _registered_names()
+    same_name = mention.name == own_name or (
+        not registered and signals.similarity(mention.name, own_name) >= 0.85
+    )
     if not same_name:
         return False
     if own_type is None or mention.type_th == own_type:
@@ -325,6 +332,11 @@ def _laos_by_name() -> dict[tuple[str, str], set[str]]:
     for row in registry.load().values():
         out.setdefault((row.type_th, row.name_th), set()).add(row.province_th)
     return out
+
+
+@lru_cache(maxsize=1)
+def _registered_names() -> frozenset[str]:
+    return frozenset(name for _, name in _laos_by_name())
 
 
 def own_name_variants(record: SubmissionRecord, own: tuple[str | None, str]) -> list[str]:
