@@ -68,10 +68,10 @@ def itaflow_compile_report():
         return pipeline.choose_round(day, params or {})
 
     @task
-    def compile_report(round_: dict) -> dict:
+    def compile_report(round_: dict, run_id: str | None = None) -> dict:
         from itaflow import pipeline, settings
 
-        return pipeline.compile_round(settings.load(), **round_)
+        return pipeline.compile_round(settings.load(), **round_, run_id=run_id)
 
     @task(outlets=[REPORT])
     def send_report(compiled: dict) -> dict:

@@ -59,10 +59,10 @@ def itaflow_validate_load():
         return pipeline.load_batch(results_path, settings.load(), run_id=run_id)
 
     @task(outlets=[WAREHOUSE], trigger_rule="all_done")
-    def account(loaded: list[dict]) -> dict:
+    def account(loaded) -> dict:
         from itaflow import pipeline, settings
 
-        return pipeline.account(settings.load(), list(loaded))
+        return pipeline.account(settings.load(), loaded_batches=len(loaded))
 
     batches = plan_batches()
     prepare_warehouse() >> batches

@@ -54,14 +54,28 @@ def _cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
+    import random
     from pathlib import Path
 
-    from itaflow.synth import province_inbox
+    from itaflow.synth.province import province_inbox
 
     manifest = province_inbox(
-        args.province, args.fiscal_year, args.round, Path(args.out), seed=args.seed
+        args.province,
+        args.fiscal_year,
+        args.round,
+        Path(args.out),
+        random.Random(args.seed),
+        share_missing=args.share_missing,
+        share_defective=args.share_defective,
     )
-    print(json.dumps(manifest, ensure_ascii=False, indent=1, default=str)[:2000])
+    kinds: dict[str, int] = {}
+    for f in manifest["files"]:
+        kinds[f["kind"]] = kinds.get(f["kind"], 0) + 1
+    print(
+        f"{manifest['province']} FY{manifest['fiscal_year']} {manifest['round']}: "
+        f"{len(manifest['files'])} files for {manifest['expected']} LAOs "
+        f"({len(manifest['missing'])} missing) {kinds} -> {args.out}"
+    )
     return 0
 
 
@@ -103,7 +117,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         pipeline.load_batch(pipeline.check_batch(ids, s, args.run_id), s, args.run_id)
         for ids in pipeline.plan_batches(s)
     ]
-    print(json.dumps(pipeline.account(s, loaded), ensure_ascii=False))
+    print(json.dumps(pipeline.account(s, len(loaded)), ensure_ascii=False))
     return 0
 
 
@@ -143,6 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--round", choices=["H1", "FY"], default="FY")
     s.add_argument("--out", required=True)
     s.add_argument("--seed", type=int, default=7)
+    s.add_argument("--share-missing", type=float, default=0.1)
+    s.add_argument("--share-defective", type=float, default=0.2)
     s.set_defaults(func=_cmd_synth)
     w = sub.add_parser("where", help="where the inbox, warehouse, reports and mails are")
     w.set_defaults(func=_cmd_where)

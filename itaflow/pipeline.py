@@ -82,9 +82,9 @@ def check_batch(submission_ids: list[int], settings: Settings, run_id: str | Non
             )
         record.sha256 = sub["sha256"]  # the registered identity, even for an unreadable file
         records.append(record)
-    docs_dir = settings.reports_out / "data_docs" / _safe(run_id) / f"batch-{submission_ids[0]}"
-    run = run_checks(records, settings, data_docs_dir=docs_dir)
-    path = settings.work / _safe(run_id) / f"batch-{submission_ids[0]}-{submission_ids[-1]}.json"
+    name = f"{_safe(run_id)}-batch-{submission_ids[0]}-{submission_ids[-1]}"
+    run = run_checks(records, settings, data_docs=True, batch_name=name)
+    path = settings.work / _safe(run_id) / f"{name}.json"
     write_records(run.records, path)
     return str(path)
 
@@ -97,7 +97,7 @@ def load_batch(results_path: str, settings: Settings, run_id: str | None = None)
     return load(settings.warehouse_url, read_records(Path(results_path)), run_id=_run_id(run_id))
 
 
-def account(settings: Settings, loaded: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def account(settings: Settings, loaded_batches: int = 0) -> dict[str, Any]:
     """received = accepted + accepted_with_warnings + rejected + quarantined, for every run."""
     from itaflow.warehouse import accounting
 
@@ -105,7 +105,7 @@ def account(settings: Settings, loaded: list[dict[str, Any]] | None = None) -> d
     unbalanced = [r for r in rows if not r.get("balanced", True)]
     if unbalanced:
         raise RuntimeError(f"accounting does not balance: {unbalanced}")
-    return {"runs": len(rows), "loaded_batches": len(loaded or [])}
+    return {"runs": len(rows), "loaded_batches": loaded_batches}
 
 
 def choose_round(day: date, params: dict[str, Any]) -> dict[str, Any]:
@@ -128,7 +128,11 @@ def data_docs_pages(settings: Settings) -> list[str]:
 
 
 def compile_round(
-    settings: Settings, fiscal_year: int, round: str, province: str | None = None
+    settings: Settings,
+    fiscal_year: int,
+    round: str,
+    province: str | None = None,
+    run_id: str | None = None,
 ) -> dict[str, Any]:
     """Build the round's ReportData from the warehouse and render HTML, PDF and XLSX."""
     from itaflow.compile import compile_report
@@ -144,6 +148,7 @@ def compile_round(
         {k: str(v) for k, v in files.items()},
         recipients=list(settings.mail_to),
         compiled_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        run_id=run_id,
     )
     return {
         "report_run_id": report_run_id,

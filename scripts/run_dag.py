@@ -22,7 +22,7 @@ def run(dag_id: str, conf: dict | None = None, logical_date: str | None = None) 
     if bag.import_errors:
         raise SystemExit(f"DAG import errors: {bag.import_errors}")
     dag = bag.get_dag(dag_id)
-    kwargs = {"conf": conf or {}}
+    kwargs = {"run_conf": conf or {}}
     if logical_date:
         kwargs["logical_date"] = pendulum.parse(logical_date)
     dag_run = dag.test(**kwargs)
