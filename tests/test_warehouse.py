@@ -118,6 +118,7 @@ def sqlite_template(tmp_path_factory):
     """A migrated SQLite file with the registry, copied for each test."""
     path = tmp_path_factory.mktemp("wh") / "template.db"
     upgrade(f"sqlite:///{path}")
+    engine_for(f"sqlite:///{path}").dispose()  # closing checkpoints the WAL into the file
     return path
 
 

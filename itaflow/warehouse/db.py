@@ -9,6 +9,8 @@ readable UTF-8, and timestamps kept in the office's local time (Asia/Bangkok).
 from __future__ import annotations
 
 import json
+import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
@@ -17,7 +19,6 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, TextClause, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
-from sqlalchemy.pool import NullPool
 
 SQL_DIR = Path(__file__).with_name("sql")
 
@@ -36,7 +37,7 @@ def _json_dumps(value: object) -> str:
 
 
 def engine_for(url: str | URL | Engine) -> Engine:
-    """An engine for a warehouse URL (an Engine is returned as is).
+    """The engine for a warehouse URL (an Engine is returned as is).
 
     SQLite: the parent folder is created, WAL journal, foreign keys on, a busy
     timeout, and transactions begun by us (``BEGIN`` / ``BEGIN IMMEDIATE`` for
@@ -44,19 +45,32 @@ def engine_for(url: str | URL | Engine) -> Engine:
     queue instead of deadlocking. PostgreSQL: a connect timeout so a server that
     is down fails the task quickly and visibly.
 
-    No connection pool: the pipeline passes URLs around and each call makes its
-    own engine, so pooled connections would outlive the call (and be unsafe
-    across the forks of Airflow's task runner). One connection per transaction
-    costs a few milliseconds.
+    One engine (and connection pool) per URL and process: the pipeline passes URLs
+    around, and a load of many batches should not reconnect for each. Keyed by
+    process id, so a child forked by Airflow's task runner never reuses its
+    parent's connections; pre-ping replaces connections a restarted server dropped.
     """
     if isinstance(url, Engine):
         return url
-    url = make_url(url)
+    parsed = make_url(url)
+    key = (os.getpid(), parsed.render_as_string(hide_password=False))
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(key)
+        if engine is None:
+            engine = _ENGINES[key] = _new_engine(parsed)
+    return engine
+
+
+_ENGINES: dict[tuple[int, str], Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def _new_engine(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
     connect_args = {} if "connect_timeout" in url.query else {"connect_timeout": 10}
     return create_engine(
-        url, poolclass=NullPool, json_serializer=_json_dumps, connect_args=connect_args
+        url, pool_pre_ping=True, json_serializer=_json_dumps, connect_args=connect_args
     )
 
 
@@ -65,7 +79,6 @@ def _sqlite_engine(url: URL) -> Engine:
         Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         url,
-        poolclass=NullPool,
         json_serializer=_json_dumps,
         connect_args={"timeout": SQLITE_BUSY_MS / 1000},
     )
