@@ -57,6 +57,8 @@ def render(
     else:
         raise ValueError(f"unknown format {fmt!r}")
     corrupt = record.evidence.get("synth", {}).get("corrupt")
+    if corrupt == "truncate" and fmt in ("txt", "html"):
+        corrupt = "garbage"  # a cut-off text file is still readable, only shorter
     if corrupt:
         spoil(path, corrupt, random.Random(record.evidence["synth"]["seed"]))
     return path

@@ -32,6 +32,25 @@ WIDTHS = {
 }
 
 
+def breakable(text: str, longest: int = 9) -> str:
+    """Let Typst break long Thai runs between words (U+200B), as Word would.
+
+    Typst breaks Thai only where its dictionary allows and lets a longer run
+    overflow the cell (คุณธรรมจริยธรรม in a narrow column), which would push
+    characters out of their cell. Word users' files carry U+200B too, so
+    readers must drop it anyway.
+    """
+    from pythainlp.tokenize import word_tokenize
+
+    def split(chunk: str) -> str:
+        words = word_tokenize(chunk, engine="newmm", keep_whitespace=False)
+        return "\u200b".join(words).replace("/", "/\u200b").replace("\u200b\u200b", "\u200b")
+
+    return " ".join(
+        split(c) if len(c) > longest or ("/" in c and len(c) > 6) else c for c in text.split(" ")
+    )
+
+
 def pdf(record: SubmissionRecord, layout: str, path: Path) -> Path:
     if layout not in LAYOUTS:
         raise ValueError(f"unknown pdf layout {layout!r}")
@@ -51,7 +70,11 @@ def pdf(record: SubmissionRecord, layout: str, path: Path) -> Path:
                 "header": t.header,
                 "widths": [WIDTHS[f] for f in t.fields],
                 "rows": [
-                    {"kind": r.kind, "cells": [c.split("\n") for c in r.cells]} for r in t.rows
+                    {
+                        "kind": r.kind,
+                        "cells": [[breakable(x) for x in c.split("\n")] for c in r.cells],
+                    }
+                    for r in t.rows
                 ],
             }
             for t in doc.tables
