@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from itaflow.models import Agency
-from itaflow.thai import one_line
+from itaflow.thai import one_line, tokens, words
 
 REGISTRY_CSV = Path(__file__).with_name("data") / "lao_registry.csv"
 
@@ -182,11 +182,11 @@ def split_type(name: str) -> tuple[tuple[str, ...], str]:
         written = m.group(0)
         key = re.sub(r"[.\s]", "", written)
         types = next((t for p, t in _PREFIXES if key == p or key == p.rstrip(".")), ())
-        return types, name[m.end() :].strip(" .")
+        return types, name[m.end() :].strip().lstrip(". ")
     # OCR-damaged long forms ("องค์การบริหารส่วนตาบล"): fuzzy on the head.
     for long, types in _PREFIXES[:5]:
         if fuzz.ratio(name[: len(long)], long) >= 88:
-            return types, name[len(long) :].strip(" .")
+            return types, name[len(long) :].strip().lstrip(". ")
     return (), name
 
 
@@ -275,14 +275,31 @@ class Mention:
     score: float  # name similarity 0..1
 
 
+# Short LAO names that are also everyday words ("อบต.และเทศบาล").
+_FUNCTION_WORDS = frozenset({"และ", "ควร", "สอง", "ที่", "ใน", "กับ", "แต่", "ต้อง", "โดย"})
+
+
+def _word_ends(text: str, end: int, name: str) -> bool:
+    """Whether a short name written at ``text[:end]`` ends there as a word:
+    followed by a non-Thai character, or (unless the name is an everyday word)
+    by a dictionary word ("เทศบาลเมืองเลยและ...")."""
+    after = text[end : end + 12]
+    if not after or not _THAI_CHAR.match(after[0]):
+        return True
+    if name in _FUNCTION_WORDS:
+        return False
+    head = tokens(after)[0]
+    return len(head) > 1 and head in words()
+
+
 def _match_name_at(
     text: str, pos: int, types: tuple[str, ...]
 ) -> tuple[str, str, int, float] | None:
     """The registry name of one of ``types`` that ``text`` starts with at ``pos``.
 
     Exact longest match first; otherwise a close match (Levenshtein similarity
-    ≥ 0.9: one wrong letter in ten, names of 4+ letters) to tolerate a typo. Short names must end at a word boundary so that
-    "อบต.และ" or "อบต.พบประชาชน" are not taken for LAOs.
+    ≥ 0.9: one wrong letter in ten, names of 4+ letters) to tolerate a typo.
+    Short names must end as a word so that "อบต.และเทศบาล" is not an LAO.
     """
     idx = _index()
     if pos < len(text) and text[pos] == " ":
@@ -295,8 +312,7 @@ def _match_name_at(
         for row in idx.by_type_first.get((type_th, first), []):
             n = row.name_th
             if text.startswith(n, pos):
-                after = text[pos + len(n) : pos + len(n) + 1]
-                if len(n) <= 3 and after and _THAI_CHAR.match(after):
+                if len(n) <= 3 and not _word_ends(text, pos + len(n), n):
                     continue
                 if best is None or len(n) > len(best[1]):
                     best = (type_th, n, pos + len(n), 1.0)

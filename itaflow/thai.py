@@ -93,8 +93,30 @@ def is_thai(ch: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def _tokens(text: str) -> tuple[str, ...]:
+def tokens(text: str) -> tuple[str, ...]:
+    """Dictionary word segmentation (pythainlp newmm, bundled dictionary), cached."""
     return tuple(segment(text))
+
+
+_WINDOW = 12  # letters each side of a separator that decide it
+
+
+@lru_cache(maxsize=65536)
+def _inside_word(left: str, right: str) -> bool:
+    """Whether the dictionary segmentation of ``left + right`` puts a known
+    word across the point where they meet. Only a window around the point is
+    segmented: far text rarely changes the decision, and short windows repeat
+    (so the cache pays) where whole cells never do."""
+    left, right = left[-_WINDOW:], right[:_WINDOW]
+    start = 0
+    for tok in tokens(left + right):
+        end = start + len(tok)
+        if start < len(left) < end:
+            return len(tok) > 1 and tok in words()
+        if end >= len(left):
+            return False
+        start = end
+    return False
 
 
 def _join_run(run: str) -> str:
@@ -102,30 +124,24 @@ def _join_run(run: str) -> str:
 
     A separator is dropped when the next character cannot start a word or the
     previous one cannot end one (pure spelling), or when the dictionary
-    segmentation of the joined text puts a known word across it ("ผ ลการ");
-    separators at word boundaries stay ("ประชาสัมพันธ์ แผน").
+    segmentation puts a known word across it ("ผ ลการ"); separators at word
+    boundaries stay ("ประชาสัมพันธ์ แผน").
     """
     chunks = re.split(r"([ \n])", run)
-    joined = "".join(chunks[0::2])
-    cuts: list[int] = []  # offsets in ``joined`` where a separator was
-    pos = 0
-    for chunk in chunks[0::2][:-1]:
-        pos += len(chunk)
-        cuts.append(pos)
-    inside: set[int] = set()
-    start = 0
-    for tok in _tokens(joined):
-        end = start + len(tok)
-        if len(tok) > 1 and tok in words():
-            inside.update(c for c in cuts if start < c < end)
-        start = end
-    out = [chunks[0]]
-    for i, cut in enumerate(cuts):
-        sep, nxt = chunks[2 * i + 1], chunks[2 * i + 2]
-        spelling = nxt[0] in _NO_START or out[-1][-1] in _NO_END
-        if nxt[0] in "ๆฯ" or not (spelling or cut in inside):
+    pieces = chunks[0::2]
+    out = [pieces[0]]
+    left = pieces[0][-_WINDOW:]
+    for i, (sep, nxt) in enumerate(zip(chunks[1::2], pieces[1:], strict=True)):
+        right = nxt
+        for later in pieces[i + 2 :]:
+            if len(right) >= _WINDOW:
+                break
+            right += later
+        spelling = nxt[0] in _NO_START or left[-1] in _NO_END
+        if nxt[0] in "ๆฯ" or not (spelling or _inside_word(left, right[:_WINDOW])):
             out.append(sep)
         out.append(nxt)
+        left = (left + nxt)[-_WINDOW:]
     return "".join(out)
 
 
@@ -179,7 +195,7 @@ def thai_word_share(text: str) -> float:
     known_words = words()
     total = known = 0
     for run in re.findall(f"[{THAI_LETTER}]+", text):
-        toks = _tokens(run)
+        toks = tokens(run)
         total += len(run)
         orphan = [len(t) == 1 and t not in known_words for t in toks]
         for i, tok in enumerate(toks):
