@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from itaflow.extract import extract
 from itaflow.models import Block, Document, Finding
@@ -213,3 +215,84 @@ def test_twenty_measures_extract_fast():
     elapsed = time.perf_counter() - start
     assert len(record.measures) == 20
     assert elapsed < 0.1, f"{elapsed * 1000:.0f} ms"
+
+
+_CELL_TEXT = st.text(
+    alphabet=st.sampled_from(list("กขคงมาตรการผู้รับผิดชอบระยะเวลา๑๒๓ 1234.-/()\n|☑☐ตุลาคมอบต.IITO")),
+    max_size=40,
+)
+_ROW = st.lists(_CELL_TEXT, min_size=0, max_size=8)
+_BLOCK = st.one_of(
+    st.builds(lambda t: Block("text", text=t), _CELL_TEXT),
+    st.builds(
+        lambda rows, page: Block("table", rows=rows, page=page),
+        st.lists(_ROW, max_size=6),
+        st.none() | st.integers(1, 3),
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_BLOCK, max_size=12), st.sampled_from(["txt", "docx", "xlsx", "pdf", "html"]))
+def test_any_document_extracts_without_error(blocks, fmt):
+    header = Block("table", rows=[["มาตรการ/กิจกรรม", "ผู้รับผิดชอบ", "ระยะเวลา", "ผลการดำเนินงาน"]])
+    for doc_blocks in (blocks, [header, *blocks]):
+        record = extract(Document(format=fmt, blocks=doc_blocks), file="f", sha256="s")
+        assert [m.seq for m in record.measures] == list(range(1, len(record.measures) + 1))
+        json.dumps([record.to_json(), record.evidence], ensure_ascii=False)
+
+
+def _as_docx(doc: Document, path: Path) -> Path:
+    from docx import Document as new_docx
+
+    out = new_docx()
+    for block in doc.blocks:
+        if block.kind == "text":
+            out.add_paragraph(block.text)
+            continue
+        width = max(len(r) for r in block.rows)
+        table = out.add_table(rows=len(block.rows), cols=width)
+        for r, row in enumerate(block.rows):
+            for c, text in enumerate(row):
+                table.cell(r, c).text = text
+    out.save(path)
+    return path
+
+
+def _as_xlsx(doc: Document, path: Path) -> Path:
+    """Everything in one sheet, as officers lay reports out in Excel."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for block in doc.blocks:
+        if block.kind == "text":
+            ws.append([block.text])
+        else:
+            for row in block.rows:
+                ws.append(row)
+        ws.append([])
+    wb.save(path)
+    return path
+
+
+def _comparable(record) -> dict:
+    data = record.to_json()
+    for key in ("file", "sha256", "format", "findings", "verdict"):
+        data.pop(key)
+    return data
+
+
+@pytest.mark.parametrize("seed", sorted((FIXTURES / "seeds").glob("*.txt")), ids=lambda p: p.stem)
+def test_same_report_in_other_formats_gives_same_record(seed, tmp_path):
+    doc = read_path(seed)
+    want = _comparable(extract(doc, file="x", sha256="x"))
+    cp874 = tmp_path / "report.txt"
+    cp874.write_bytes(seed.read_text(encoding="utf-8").encode("cp874", errors="strict"))
+    for path in (
+        cp874,
+        _as_docx(doc, tmp_path / "report.docx"),
+        _as_xlsx(doc, tmp_path / "report.xlsx"),
+    ):
+        got = _comparable(extract(read_path(path), file="x", sha256="x"))
+        assert got == want, path.suffix

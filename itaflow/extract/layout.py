@@ -26,7 +26,7 @@ PAGE_FURNITURE = re.compile(
     r"^\s*(?:-\s*)?(?:หน้า(?:ที่)?\s*)?[\d๐-๙]{1,3}(?:\s*-)?\s*$|^\s*(?:page|หน้า)\s*[\d๐-๙]+\s*(?:/|จาก|of)\s*[\d๐-๙]+\s*$",
     re.I,
 )
-_HEADER_SCAN_ROWS = 12
+_HEADER_SCAN_ROWS = 60  # Excel sheets put title, agency and intro rows above the header
 # A row with only its first cell filled that starts like this groups the
 # measures below it ("กลยุทธ์ที่ 1 : ..."); it is not a measure.
 _GROUP_ROW = re.compile(r"^\s*(?:กลยุทธ์|ยุทธศาสตร์|มิติที่|แผนงานที่|ประเด็นยุทธศาสตร์|หมวด|ส่วนที่)")
@@ -114,6 +114,24 @@ def _is_sub_header(cells: list[str], header: Header, lead: int) -> bool:
     )
 
 
+_TITLE_LINE = re.compile(
+    r"^(?:รายงาน|แบบรายงาน|ประจำปีงบประมาณ|ปีงบประมาณ)"
+    r"|^(?:องค์การบริหารส่วน|เทศบาล|อบต\.|อบจ\.).{0,40}(?:อำเภอ|จังหวัด|อ\.|จ\.)"
+)
+
+
+def _text_in_table(text: str, below: list[list[str]]) -> bool:
+    """A one-cell row that is a title or agency line repeated inside the table
+    (one Excel sheet holding what a text file repeats before every measure):
+    it reads like one, or the rows below it lead to a repeated header."""
+    if _TITLE_LINE.search(text.strip()):
+        return True
+    for cells in below:
+        if len(_filled(cells)) > 1:
+            return _is_repeat_header(cells)
+    return False
+
+
 def layout(doc: Document) -> Layout:
     """Split the document into text lines and measure rows, in reading order."""
     out = Layout()
@@ -160,6 +178,15 @@ def layout(doc: Document) -> Layout:
                 continue
             if _is_repeat_header(cells):
                 repeated = seen_data
+                continue
+            if (
+                len(filled) == 1
+                and len(cells) >= 3
+                and cells[0].strip()  # continuation rows fill other columns
+                and _text_in_table(filled[0], data[i + 1 :])
+            ):
+                add_line(filled[0], block.page, True)
+                seen_data = False  # a title before a repeated header starts a new section
                 continue
             if len(filled) == 1 and (cat := category_heading(filled[0])):
                 category = cat
