@@ -59,15 +59,15 @@ def itaflow_validate_load():
         return pipeline.load_batch(results_path, settings.load(), run_id=run_id)
 
     @task(outlets=[WAREHOUSE], trigger_rule="all_done")
-    def account(loaded) -> dict:
+    def account(batches: list[list[int]]) -> dict:
         from itaflow import pipeline, settings
 
-        return pipeline.account(settings.load(), loaded_batches=len(loaded))
+        return pipeline.account(settings.load(), batches)
 
     batches = plan_batches()
     prepare_warehouse() >> batches
     loaded = load_batch.expand(results_path=check_batch.expand(submission_ids=batches))
-    account(loaded)
+    loaded >> account(batches)
 
 
 itaflow_validate_load()

@@ -113,11 +113,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     s = settings_mod.load()
     pipeline.prepare_warehouse(s)
-    loaded = [
+    batches = pipeline.plan_batches(s)
+    for ids in batches:
         pipeline.load_batch(pipeline.check_batch(ids, s, args.run_id), s, args.run_id)
-        for ids in pipeline.plan_batches(s)
-    ]
-    print(json.dumps(pipeline.account(s, len(loaded)), ensure_ascii=False))
+    print(json.dumps(pipeline.account(s, batches), ensure_ascii=False))
     return 0
 
 

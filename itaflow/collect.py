@@ -8,8 +8,11 @@ submitted name was (names can hold anything: ``../``, newlines, 300 characters).
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import shutil
+import stat
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,15 +43,30 @@ def safe_display_name(name: str, limit: int = 200) -> str:
     return cleaned[:limit] or "_"
 
 
+class NotARegularFile(OSError):
+    """A FIFO, socket or device in the inbox: opening it could block forever."""
+
+
 def sha256_of(path: Path) -> tuple[str, int]:
-    """Hash a file in chunks so a huge submission never sits in memory."""
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("rb") as fh:
-        while chunk := fh.read(CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
+    """Hash a file in chunks so a huge submission never sits in memory.
+
+    Opened non-blocking and checked to be a regular file first, so a named pipe
+    (or a link to one) in the inbox cannot hang the run.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotARegularFile(errno.EINVAL, "ไม่ใช่ไฟล์ปกติ / not a regular file")
+        os.set_blocking(fd, True)
+        digest = hashlib.sha256()
+        size = 0
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            while chunk := fh.read(CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+        return digest.hexdigest(), size
+    finally:
+        os.close(fd)
 
 
 def stored_path_for(store: Path, sha256: str) -> Path:
@@ -63,17 +81,18 @@ def keep_original(path: Path, store: Path, sha256: str) -> Path:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".part")
-    shutil.copyfile(path, partial, follow_symlinks=False)
+    shutil.copyfile(path, partial)  # a link here points inside the inbox (checked before)
     partial.replace(target)
     target.chmod(0o444)
     return target
 
 
 def inbox_files(inbox: Path) -> list[Path]:
-    """Every regular file or link under the inbox, in a stable order (hidden files too)."""
+    """Everything under the inbox that is not a folder, in a stable order (hidden files,
+    links, pipes too: each must be accounted for, even if it cannot be read)."""
     if not inbox.is_dir():
         return []
-    return sorted(p for p in inbox.rglob("*") if p.is_symlink() or p.is_file())
+    return sorted(p for p in inbox.rglob("*") if p.is_symlink() or not p.is_dir())
 
 
 def _escapes(path: Path, inbox: Path) -> bool:
@@ -103,6 +122,8 @@ def collect_file(path: Path, inbox: Path, store: Path) -> ReceivedFile:
             received_at=_mtime(path, follow=False),
             problem="ลิงก์ชี้ออกนอกกล่องรับไฟล์ ไม่ได้เปิดอ่าน / link points outside the inbox; not opened",
         )
+    if not path.is_symlink() and not path.is_file():
+        raise NotARegularFile(errno.EINVAL, "ไม่ใช่ไฟล์ปกติ / not a regular file")
     sha, size = sha256_of(path)
     kept = keep_original(path, store, sha)
     return ReceivedFile(

@@ -97,15 +97,30 @@ def load_batch(results_path: str, settings: Settings, run_id: str | None = None)
     return load(settings.warehouse_url, read_records(Path(results_path)), run_id=_run_id(run_id))
 
 
-def account(settings: Settings, loaded_batches: int = 0) -> dict[str, Any]:
-    """received = accepted + accepted_with_warnings + rejected + quarantined, for every run."""
-    from itaflow.warehouse import accounting
+def account(settings: Settings, batches: list[list[int]] | None = None) -> dict[str, Any]:
+    """Prove no file was lost: every run's received = ended + still pending, and every
+    submission this run planned has ended (accepted, rejected or quarantined).
+
+    Files a concurrent collect registered after the plan may still be pending; that is
+    not an error, they are the next run's work.
+    """
+    from itaflow.warehouse import accounting, get_submissions
 
     rows = accounting(settings.warehouse_url)
-    unbalanced = [r for r in rows if not r.get("balanced", True)]
-    if unbalanced:
-        raise RuntimeError(f"accounting does not balance: {unbalanced}")
-    return {"runs": len(rows), "loaded_batches": loaded_batches}
+    ended = ("accepted", "accepted_with_warnings", "rejected", "quarantined")
+    lost = [r for r in rows if r["received"] != sum(r[k] for k in ended) + r["pending"]]
+    planned = [i for batch in batches or [] for i in batch]
+    stuck = [
+        s["id"]
+        for s in get_submissions(settings.warehouse_url, planned)
+        if s["status"] == "received"
+    ]
+    if lost or stuck:
+        raise RuntimeError(
+            f"accounting failed: runs not adding up {lost}; planned but not loaded {stuck}"
+        )
+    totals = {k: sum(r[k] for r in rows) for k in ("received", *ended, "duplicates", "pending")}
+    return {"runs": len(rows), "planned": len(planned), **totals}
 
 
 def choose_round(day: date, params: dict[str, Any]) -> dict[str, Any]:

@@ -20,8 +20,12 @@ from itaflow.settings import Settings
 log = logging.getLogger(__name__)
 
 
-class FileTimeout(Exception):
-    """A single file took longer than ``limits.seconds_per_file``."""
+class FileTimeout(BaseException):
+    """A single file took longer than ``limits.seconds_per_file``.
+
+    A BaseException so the readers' own ``except Exception`` (which turns a broken
+    file into a finding) cannot swallow it and call a slow file "damaged".
+    """
 
 
 @contextmanager
@@ -39,7 +43,9 @@ def time_limit(seconds: float) -> Iterator[None]:
         raise FileTimeout
 
     previous = signal.signal(signal.SIGALRM, _raise)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Keep firing every second after the deadline: a single alarm that lands in a
+    # __del__ or GC callback is only printed by Python, never raised.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
     try:
         yield
     finally:

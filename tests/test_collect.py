@@ -63,3 +63,24 @@ def test_display_names_are_inert():
     assert safe_display_name("a\nb\r\x00c.pdf") == "a_b__c.pdf"
     assert len(safe_display_name("ก" * 1000)) == 200
     assert safe_display_name("") == "_"
+
+
+def test_named_pipe_in_the_inbox_is_accounted_for_not_waited_on(tmp_path):
+    inbox, store = tmp_path / "inbox", tmp_path / "store"
+    inbox.mkdir()
+    os.mkfifo(inbox / "pipe")
+    os.symlink(inbox / "pipe", inbox / "report.pdf")
+    received = scan_inbox(inbox, store)
+    assert [r.inbox_path for r in received] == ["pipe", "report.pdf"]
+    assert all(r.problem and "not a regular file" in r.problem for r in received)
+    assert len({r.sha256 for r in received}) == 2
+
+
+def test_link_inside_the_inbox_stores_the_bytes_not_the_link(tmp_path):
+    inbox, store = tmp_path / "inbox", tmp_path / "store"
+    inbox.mkdir()
+    (inbox / "a.txt").write_text("รายงาน")
+    os.symlink(inbox / "a.txt", inbox / "b.txt")
+    received = scan_inbox(inbox, store)
+    kept = Path(received[1].stored_path)
+    assert not kept.is_symlink() and kept.read_text() == "รายงาน"

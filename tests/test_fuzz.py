@@ -534,12 +534,6 @@ def test_sixty_megabyte_prose_stops_at_the_time_limit(check_settings, tmp_path):
     assert not record.readable and record.findings[0].check == "unreadable_file"
 
 
-@pytest.mark.xfail(
-    strict=False,  # the alarm can also land where the reader's own clock answers first
-    reason="BUG itaflow/read/__init__.py read_bytes: `except Exception` catches "
-    "itaflow.process.FileTimeout raised by the per-file SIGALRM, so a file too slow to "
-    "read is reported as 'the file is damaged: FileTimeout()' instead of the time limit",
-)
 def test_the_per_file_alarm_is_not_reported_as_damage():
     text = "มาตรการส่งเสริมคุณธรรม ประชุมชี้แจง ดำเนินการแล้ว\n".encode() * 100_000
     with pytest.raises(FileTimeout), time_limit(0.05):
