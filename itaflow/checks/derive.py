@@ -106,9 +106,12 @@ def field_text(measure: Measure, name: str) -> str:
     return "" if value is None else str(value)
 
 
+_WORD_CHAR = re.compile(r"[^\W_]")
+
+
 def present(text: str) -> bool:
     """Something was written: at least one letter or digit ("-" is not an answer)."""
-    return bool(re.search(r"[^\W_]", text))
+    return bool(_WORD_CHAR.search(text))
 
 
 # --- submissions -------------------------------------------------------------------
@@ -428,12 +431,13 @@ def _text_outside_measures(record: SubmissionRecord) -> str:
 
 
 _THAI_LETTERS = re.compile(f"[{thai.THAI_LETTER}]")
+_REPEAT_MARKS = re.compile("[ฯๆ]")
 
 
 def _word_share(text: str) -> float | None:
     """``thai.thai_word_share``, None for text with too little Thai to judge.
     ฯ and ๆ are marks, not words: they would make their neighbours look stray."""
-    text = re.sub("[ฯๆ]", " ", text)
+    text = _REPEAT_MARKS.sub(" ", text)
     thai_letters = len(_THAI_LETTERS.findall(text))
     return round(thai.thai_word_share(text), 4) if thai_letters >= WORD_SHARE_MIN_THAI else None
 
