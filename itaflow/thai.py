@@ -2,7 +2,7 @@
 
 Reports reach us through Word, Excel, PDF text layers and OCR, so the same word
 can arrive with Thai or Arabic digits, a decomposed สระอำ, zero-width characters,
-font private-use glyphs, or spaces that line wrapping put inside a word
+Wingdings tick boxes, or spaces that line wrapping put inside a word
 ("ผ ลการ"). ``normalize`` undoes what is safe to undo and nothing else: it never
 rewrites spelling, so damage that checks must see (กำร for การ) stays visible.
 
@@ -24,42 +24,10 @@ _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # Zero-width and invisible characters that only break matching.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
 
-# Wingdings tick boxes as they come out of PDF text layers; and the Microsoft
-# Thai font variants (U+F700..U+F71A: tone marks and vowels shifted for
-# stacking) that some PDF producers emit instead of the real characters.
-_PRIVATE_USE = {
-    0xF0FE: "☑",
-    0xF052: "☑",
-    0xF0A8: "☐",
-    0xF0A3: "☐",
-    0xF700: "ฐ",
-    0xF701: "ิ",
-    0xF702: "ี",
-    0xF703: "ึ",
-    0xF704: "ื",
-    0xF705: "่",
-    0xF706: "้",
-    0xF707: "๊",
-    0xF708: "๋",
-    0xF709: "์",
-    0xF70A: "่",
-    0xF70B: "้",
-    0xF70C: "๊",
-    0xF70D: "๋",
-    0xF70E: "์",
-    0xF70F: "ญ",
-    0xF710: "ั",
-    0xF711: "ํ",
-    0xF712: "็",
-    0xF713: "่",
-    0xF714: "้",
-    0xF715: "๊",
-    0xF716: "๋",
-    0xF717: "์",
-    0xF718: "ุ",
-    0xF719: "ู",
-    0xF71A: "ฺ",
-}
+# Wingdings tick boxes as they come out of PDF text layers. Other private-use
+# characters (old Thai fonts' shifted tone marks, U+F70A ...) are left in place:
+# they are damage that ``garbled_text`` must see, not something to hide.
+_PRIVATE_USE = {0xF0FE: "☑", 0xF052: "☑", 0xF0A8: "☐", 0xF0A3: "☐"}
 _CHAR_MAP = {**_INVISIBLE, **_PRIVATE_USE, ord("\u00a0"): " ", ord("\t"): " ", ord("\r"): "\n"}
 
 # ํ (+ optional tone mark) + า is a decomposed สระอำ; the tone mark goes first.
@@ -163,7 +131,7 @@ def normalize(text: str, rejoin: bool = True) -> str:
     """Clean text for comparison and display, keeping its line breaks.
 
     NFC; decomposed สระอำ recomposed; zero-width characters dropped; tick-box
-    and Thai font private-use glyphs mapped to real characters; runs of spaces
+    private-use glyphs mapped to ☑/☐; runs of spaces
     collapsed, lines stripped, empty lines dropped; spaces and line breaks
     that wrapping put inside Thai words removed (unless ``rejoin`` is False:
     personal names are not dictionary words). Digits stay as written.

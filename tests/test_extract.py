@@ -296,3 +296,22 @@ def test_same_report_in_other_formats_gives_same_record(seed, tmp_path):
     ):
         got = _comparable(extract(read_path(path), file="x", sha256="x"))
         assert got == want, path.suffix
+
+
+def test_office_province_breaks_ties_only_when_the_document_is_silent():
+    doc = Document(
+        format="txt",
+        blocks=[
+            Block(
+                "text",
+                text="รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส ประจำปีงบประมาณ พ.ศ. 2568",
+            ),
+            Block("text", text="องค์การบริหารส่วนตำบลด่านช้าง"),  # four LAOs have this name
+        ],
+    )
+    assert extract(doc, file="f", sha256="s").agency.lao_code is None
+    assert extract(doc, file="f", sha256="s", province="นครราชสีมา").agency.lao_code == "6301205"
+    stated = Document(
+        format="txt", blocks=[*doc.blocks, Block("text", text="อำเภอด่านช้าง จังหวัดสุพรรณบุรี")]
+    )
+    assert extract(stated, file="f", sha256="s", province="นครราชสีมา").agency.lao_code == "6720305"

@@ -59,8 +59,14 @@ _ITA_WORDS = re.compile(r"ผลการประเมิน|ข้อค้�
 _NON_LAO = re.compile(r"โรงพยาบาล\S*|สำนักงานสาธารณสุข\S*|โรงเรียน\S*")
 
 
-def extract(doc: Document, *, file: str, sha256: str, size: int = 0) -> SubmissionRecord:
-    """One Document to one unchecked SubmissionRecord; never raises on content."""
+def extract(
+    doc: Document, *, file: str, sha256: str, size: int = 0, province: str | None = None
+) -> SubmissionRecord:
+    """One Document to one unchecked SubmissionRecord; never raises on content.
+
+    ``province``: the office's province (``Settings.province``), used only when
+    the document names no province, to choose among same-name LAOs.
+    """
     record = SubmissionRecord(
         file=file,
         sha256=sha256,
@@ -72,7 +78,7 @@ def extract(doc: Document, *, file: str, sha256: str, size: int = 0) -> Submissi
     if not doc.readable:
         return record
     lay = layout(doc)
-    head = read_heading(lay.lines, lay.first_table_order)
+    head = read_heading(lay.lines, lay.first_table_order, province)
     record.title = head.title
     record.agency = head.agency
     record.fiscal_year = head.fiscal_year

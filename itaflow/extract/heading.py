@@ -127,12 +127,16 @@ def _place(pattern: re.Pattern[str], lines: list[str]) -> str | None:
     return None
 
 
-def read_heading(lines: list[Line], first_table_order: int | None) -> Heading:
+def read_heading(
+    lines: list[Line], first_table_order: int | None, province_hint: str | None = None
+) -> Heading:
     """Title, agency, fiscal year and round from the document's text lines.
 
     The author is the LAO named most in the title (weight 3) and other text
     lines (weight 1); the district and province are the first อำเภอ/จังหวัด
-    in the title, else in any line naming the author.
+    in the title, else in any line naming the author. ``province_hint`` (the
+    office's own province) stands in when the document states none, to tell
+    apart LAOs of the same name in different provinces.
     """
     head = Heading()
     title = title_lines(lines, first_table_order)
@@ -166,7 +170,9 @@ def read_heading(lines: list[Line], first_table_order: int | None) -> Heading:
 
     if own:
         written = Counter(m.text for m in own).most_common(1)[0][0]
-        head.agency = registry.resolve(written, district=district, province=province)
+        head.agency = registry.resolve(
+            written, district=district, province=province or province_hint
+        )
         head.evidence["agency_names"] = sorted(set(m.text for m in own))
         return head
     # No registry LAO named: an unknown LAO-like name, or another organisation.
@@ -175,7 +181,9 @@ def read_heading(lines: list[Line], first_table_order: int | None) -> Heading:
             name = m.group(0)
             if stop := _NAME_STOP.search(name, len(m.group(0)) - len(m.group(1)) + 2):
                 name = name[: stop.start()]
-            head.agency = registry.resolve(name, district=district, province=province)
+            head.agency = registry.resolve(
+                name, district=district, province=province or province_hint
+            )
             head.evidence["agency_names"] = [name]
             return head
     for pattern in _NON_LAO:
