@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from itaflow.checks import CheckRun, check_batch, verdict_of
-from itaflow.checks.suites import SuiteError, load_suites
+from itaflow.checks.suites import SuiteError, load_suites, rule_meta
 from itaflow.models import Agency, Finding, Measure, Reporter, SubmissionRecord
 from itaflow.settings import load
 
@@ -297,6 +297,12 @@ def test_every_catalogue_check_is_declared_in_the_suites(settings):
     assert declared >= CATALOGUE
 
 
+def test_rule_meta_gives_other_stages_the_suites_wording(settings):
+    meta = rule_meta("duplicate_submission", settings)
+    assert meta and meta["severity"] == "error" and meta["message_th"]
+    assert rule_meta("no_such_check", settings) is None
+
+
 def test_a_clean_report_is_accepted_without_findings(run):
     rec = run["clean"]
     assert rec.findings == [] and rec.verdict == "accepted"
@@ -331,7 +337,7 @@ FIRES = [
     ("garbled_doc", "garbled_text", None, None, "error"),
     ("khmer", "foreign_script", 2, "result", "warning"),
     ("cjk_doc", "foreign_script", None, None, "error"),
-    ("duplicate_submission", "duplicate_submission", None, None, "warning"),
+    ("duplicate_submission", "duplicate_submission", None, None, "error"),
 ]
 
 

@@ -134,6 +134,17 @@ def _fill(value: Any, name: str) -> Any:
     return value
 
 
+def rule_meta(check_id: str, settings: Settings) -> dict[str, Any] | None:
+    """The ``meta`` (severity, messages) of the first rule with this check id, for
+    stages that decide a finding themselves (the warehouse's duplicate receipts)
+    but should say it the way the suites do."""
+    for suite in load_suites(settings.expectations_dir, settings):
+        for exp in suite.expectations:
+            if exp["meta"]["check_id"] == check_id:
+                return dict(exp["meta"])
+    return None
+
+
 def columns_used(expectation: dict[str, Any]) -> list[str]:
     """The columns an expectation reads, for checking them before validation."""
     kw = expectation["kwargs"]
