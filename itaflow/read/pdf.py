@@ -131,33 +131,65 @@ def page_blocks(page, number: int, budget: Budget) -> tuple[list[Block], int]:
 _STREAM = re.compile(rb"(?<!end)stream\r?\n")
 
 
+_IMAGE = re.compile(rb"/Subtype\s*/Image\b")
+_WIDTH = re.compile(rb"/Width\s+(\d{1,6})\b")
+_HEIGHT = re.compile(rb"/Height\s+(\d{1,6})\b")
+_MAX_IMAGE_BYTES = 512 * 1024 * 1024
+
+
+def _stream_dict(data: bytes, start: int) -> bytes:
+    """The object header before a ``stream`` keyword, however long its dictionary is."""
+    begin = data.rfind(b" obj", 0, start)
+    return data[begin + 4 : start] if begin >= 0 else data[max(0, start - 4096) : start]
+
+
+def _image_allowance(head: bytes) -> int | None:
+    """What a real image stream may inflate to: its declared pixels (4 bytes each, plus
+    a predictor byte per row). None when the dictionary does not describe an image."""
+    if not _IMAGE.search(head):
+        return None
+    width, height = _WIDTH.search(head), _HEIGHT.search(head)
+    if not (width and height):
+        return 0  # an "image" without dimensions gets no allowance: counted as content
+    w, h = int(width.group(1)), int(height.group(1))
+    return min(w * h * 4 + h, _MAX_IMAGE_BYTES)
+
+
+def _inflated_size(data: bytes, pos: int, ceiling: int) -> int:
+    """Inflate a stream chunk by chunk, keeping nothing; stop just past ``ceiling``."""
+    inflater = zlib.decompressobj()
+    total = 0
+    try:
+        while pos < len(data) and not inflater.eof and total <= ceiling:
+            chunk = data[pos : pos + 65536]
+            pos += len(chunk)
+            total += len(inflater.decompress(chunk, 1 << 20))
+            while inflater.unconsumed_tail and total <= ceiling:
+                total += len(inflater.decompress(inflater.unconsumed_tail, 1 << 20))
+    except zlib.error:
+        pass  # damaged or not Flate: pdfminer will say so if it matters
+    return total
+
+
 def check_streams(data: bytes, limit: int) -> None:
     """Refuse a PDF whose Flate streams inflate past ``limit`` bytes (a decompression bomb).
 
     pdfminer inflates a stream in one call with no ceiling, so the sizes are
-    counted here first, chunk by chunk, keeping nothing. Image streams are
-    skipped: pdfminer never inflates them, and scans are legitimately large.
+    counted here first, keeping nothing. Every stream is tried, whatever its
+    dictionary says (a bomb need not announce its filter). An image stream may be
+    as large as its declared pixels, since scans are legitimately large; beyond
+    that it is a bomb disguised as an image.
     """
     total = 0
     for m in _STREAM.finditer(data):
-        head = data[max(0, m.start() - 400) : m.start()]
-        head = head[head.rfind(b"obj") + 1 :] if b"obj" in head else head
-        if b"Flate" not in head or b"/Image" in head:
+        allowance = _image_allowance(_stream_dict(data, m.start()))
+        if allowance:
+            if _inflated_size(data, m.end(), allowance) > allowance:
+                raise Unreadable(ZIP_BOMB + f" (PDF image stream > {allowance:,} bytes)")
             continue
-        inflater = zlib.decompressobj()
-        chunk = data[m.end() : m.end() + 4096]
-        pos = m.end() + len(chunk)
-        try:
-            while chunk and not inflater.eof:
-                total += len(inflater.decompress(chunk, 1 << 20))
-                while inflater.unconsumed_tail and total <= limit:
-                    total += len(inflater.decompress(inflater.unconsumed_tail, 1 << 20))
-                if total > limit:
-                    raise Unreadable(ZIP_BOMB + f" (PDF streams > {limit:,} bytes)")
-                chunk = data[pos : pos + 65536]
-                pos += len(chunk)
-        except zlib.error:
-            continue  # damaged or encrypted stream: pdfminer will say so if it matters
+        total += _inflated_size(data, m.end(), limit - total)
+        if total > limit:
+            raise Unreadable(ZIP_BOMB + f" (PDF streams > {limit:,} bytes)")
 
 
 def read_pdf(data: bytes, budget: Budget) -> Document:
