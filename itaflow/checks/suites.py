@@ -81,7 +81,7 @@ def load_suite(path: Path, settings: Settings) -> Suite:
     for i, exp in enumerate(data["expectations"]):
         where = f"{path.name}, expectation {i + 1}"
         _validate(exp, where)
-        expectations.extend(_expand(exp, settings, where))
+        expectations.extend(_with_notes(e) for e in _expand(exp, settings, where))
     return Suite(
         name=table,
         path=path,
@@ -122,6 +122,16 @@ def _expand(exp: dict[str, Any], settings: Settings, where: str) -> list[dict[st
         one["meta"] = {k: v for k, v in one["meta"].items() if k != "for_each"} | {"field": name}
         out.append(one)
     return out
+
+
+def _with_notes(exp: dict[str, Any]) -> dict[str, Any]:
+    """Data Docs show an expectation's ``notes``: say there which check it is."""
+    meta = exp["meta"]
+    field = f" · {meta['field']}" if meta.get("field") else ""
+    exp.setdefault(
+        "notes", f"**{meta['check_id']}** · {meta['severity']}{field} — {meta['message_th']}"
+    )
+    return exp
 
 
 def _fill(value: Any, name: str) -> Any:
