@@ -437,6 +437,11 @@ def test_required_and_recommended_fields_are_configuration(settings):
     assert out.verdict == "rejected"
 
 
+def test_a_misspelt_configured_field_fails_loudly(settings):
+    with pytest.raises(SuiteError, match="'outcom', which is not a measure field"):
+        load_suites(settings.expectations_dir, settings.with_(recommended_fields=("outcom",)))
+
+
 def test_a_data_engineer_adds_a_check_in_json(settings, tmp_path):
     """README "Adding a check": copy the suites, add one expectation on an existing
     column, point the settings at the copy; the new finding appears, with no Python."""

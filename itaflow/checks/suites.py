@@ -22,16 +22,19 @@ from __future__ import annotations
 
 import copy
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from itaflow.checks.derive import ROW_IDS
+from itaflow.models import Measure
 from itaflow.settings import Settings
 
 SEVERITIES = ("error", "warning")
 FOR_EACH = ("required_fields", "recommended_fields")
 REQUIRED_META = ("check_id", "severity", "message_th", "message_en")
+# What ``required_fields`` / ``recommended_fields`` may name ("period" is the period as written).
+MEASURE_FIELDS = ("period", *(f.name for f in fields(Measure) if f.name not in ("seq", "raw")))
 
 
 class SuiteError(ValueError):
@@ -81,7 +84,7 @@ def load_suite(path: Path, settings: Settings) -> Suite:
     for i, exp in enumerate(data["expectations"]):
         where = f"{path.name}, expectation {i + 1}"
         _validate(exp, where)
-        expectations.extend(_with_notes(e) for e in _expand(exp, settings, where))
+        expectations.extend(_with_notes(e) for e in _expand(exp, settings))
     return Suite(
         name=table,
         path=path,
@@ -110,13 +113,18 @@ def _validate(exp: Any, where: str) -> None:
         raise SuiteError(f"{where}: for_each must be one of {FOR_EACH}")
 
 
-def _expand(exp: dict[str, Any], settings: Settings, where: str) -> list[dict[str, Any]]:
+def _expand(exp: dict[str, Any], settings: Settings) -> list[dict[str, Any]]:
     """One expectation, or one per configured field for a ``for_each`` template."""
     for_each = exp["meta"].get("for_each")
     if not for_each:
         return [copy.deepcopy(exp)]
     out = []
     for name in getattr(settings, for_each):
+        if name not in MEASURE_FIELDS:
+            raise SuiteError(
+                f"settings.{for_each} names {name!r}, which is not a measure field; "
+                f"the fields are {', '.join(MEASURE_FIELDS)}"
+            )
         one = copy.deepcopy(exp)
         one["kwargs"] = _fill(one["kwargs"], name)
         one["meta"] = {k: v for k, v in one["meta"].items() if k != "for_each"} | {"field": name}
