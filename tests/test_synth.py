@@ -27,7 +27,7 @@ CHECK_IDS = {
     "placeholder_text", "garbled_text", "foreign_script", "duplicate_submission",
 }  # fmt: skip
 
-TAPRAYA = next(r for r in registry() if r["lao_code"] == "6270302")
+TAPRAYA = next(r for r in registry() if r.lao_code == "6270302")
 
 
 def record(seed: int, round_: str = "FY", row: dict | None = None) -> SubmissionRecord:
@@ -51,7 +51,7 @@ def test_record_is_a_plausible_report_of_a_real_lao():
         row = rng.choice(registry())
         fy, rnd = rng.choice([2566, 2567, 2568]), rng.choice(["H1", "FY"])
         rec = make_record(row, fy, rnd, rng)
-        assert rec.agency.lao_code == row["lao_code"] and row["name_th"] in rec.agency.name
+        assert rec.agency.lao_code == row.lao_code and row.name_th in rec.agency.name
         assert 5 <= len(rec.measures) <= 20
         first, last = (2024 - (2568 - fy), 10, 1), (2025 - (2568 - fy), 3 if rnd == "H1" else 9)
         for m in rec.measures:
@@ -162,16 +162,14 @@ def test_province_inbox_has_missing_late_defective_resubmitted_and_duplicate(tmp
     m = province_inbox(
         province, 2568, "H1", tmp_path, random.Random(4), share_missing=0.1, share_defective=0.3
     )
-    codes = {r["lao_code"] for r in province_rows(province)}
+    codes = {r.lao_code for r in province_rows(province)}
     assert m["expected"] == len(codes) and set(m["missing"]) <= codes and m["missing"]
     sent = {f["lao_code"] for f in m["files"]}
     assert sent | set(m["missing"]) == codes and not sent & set(m["missing"])
     kinds = [f["kind"] for f in m["files"]]
     assert kinds.count("resubmission") == 1 and kinds.count("duplicate") == 1
     dup = next(f for f in m["files"] if f["kind"] == "duplicate")
-    orig = next(
-        f for f in m["files"] if f["kind"] == "original" and f["lao_code"] == dup["lao_code"]
-    )
+    orig = next(f for f in m["files"] if f["kind"] == "original" and f["lao_code"] == dup["lao_code"])
     assert (tmp_path / dup["file"]).read_bytes() == (tmp_path / orig["file"]).read_bytes()
     assert any(f["defect"] for f in m["files"])
     for f in m["files"]:

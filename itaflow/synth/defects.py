@@ -18,6 +18,7 @@ from datetime import date
 from rapidfuzz import fuzz, process
 
 from itaflow.models import Agency, Measure, Reporter, SubmissionRecord
+from itaflow.registry import LONG_FORM, Lao, get
 from itaflow.synth import vocab
 from itaflow.synth.periods import MONTHS, period_text, round_bounds, thai_digits
 from itaflow.synth.records import copy_record, full_name, province_rows, registry
@@ -71,8 +72,11 @@ def _same_digits(record: SubmissionRecord, text: str) -> str:
     return thai_digits(text) if record.evidence["synth"].get("digits") == "thai" else text
 
 
-def _own_row(record: SubmissionRecord) -> dict[str, str]:
-    return next(r for r in registry() if r["lao_code"] == record.agency.lao_code)
+def _own_row(record: SubmissionRecord) -> Lao:
+    row = get(record.agency.lao_code or "")
+    if row is None:
+        raise ValueError("defects are planted in records of registry LAOs")
+    return row
 
 
 # --- text copied from elsewhere ------------------------------------------------------
@@ -84,8 +88,8 @@ def foreign_agency(record, rng):
     # a peer LAO, not the อบจ. (naming the provincial organisation as a partner is normal)
     others = [
         r
-        for r in province_rows(own["province_th"])
-        if r["name_th"] != own["name_th"] and r["type_th"] != "อบจ."
+        for r in province_rows(own.province_th)
+        if r.name_th != own.name_th and r.type_th != "อบจ."
     ]
     other = full_name(rng.choice(others))
     m = _pick(rec, rng)
@@ -263,26 +267,26 @@ def period_unparseable(record, rng):
 def district_mismatch(record, rng):
     rec = copy_record(record)
     own = _own_row(rec)
-    here = {r["district_th"] for r in province_rows(own["province_th"])}
-    elsewhere = sorted({r["district_th"] for r in registry()} - here)
+    here = {r.district_th for r in province_rows(own.province_th)}
+    elsewhere = sorted({r.district_th for r in registry()} - here)
     wrong = rng.choice(elsewhere)
     syn = rec.evidence["synth"]
     lines = [re.sub(r"(อำเภอ|อ\.)\S+", rf"\g<1>{wrong}", t) for t in syn["agency_lines"]]
     if lines == syn["agency_lines"]:  # the document stated no district: add one
-        lines = [*lines, f"อำเภอ{wrong} จังหวัด{own['province_th']}"]
+        lines = [*lines, f"อำเภอ{wrong} จังหวัด{own.province_th}"]
     syn["agency_lines"] = lines
     rec.agency = replace(rec.agency, district=wrong)
     # same type and name twice in the province: only the district told them apart
     twins = [
         r
-        for r in province_rows(own["province_th"])
-        if (r["type_th"], r["name_th"]) == (own["type_th"], own["name_th"])
+        for r in province_rows(own.province_th)
+        if (r.type_th, r.name_th) == (own.type_th, own.name_th)
     ]
     return rec, Truth(
         "district_mismatch",
         [Expected("district_province_mismatch")],
         allowed=("agency_unknown",) if len(twins) > 1 else (),
-        note=f"district {wrong} is not in {own['province_th']}",
+        note=f"district {wrong} is not in {own.province_th}",
     )
 
 
@@ -305,8 +309,8 @@ _FAKE_PARTS = (
 
 
 def _fake_name(province: str, rng: random.Random) -> str:
-    names = [r["name_th"] for r in registry()]
-    local = [r["name_th"] for r in province_rows(province)]
+    names = [r.name_th for r in registry()]
+    local = [r.name_th for r in province_rows(province)]
     while True:
         name = "".join(rng.sample(_FAKE_PARTS, 3))
         if name in names:
@@ -343,12 +347,10 @@ def _rename(
 def agency_unknown(record, rng):
     rec = copy_record(record)
     own = _own_row(rec)
-    fake = _fake_name(own["province_th"], rng)
-    long = vocab.LONG_TYPE[own["type_th"]]
-    _rename(rec, full_name(own), own["name_th"], long + fake, fake)
-    rec.agency = Agency(
-        None, long + fake, own["type_th"], rec.agency.district, own["province_th"], 0.0
-    )
+    fake = _fake_name(own.province_th, rng)
+    long = LONG_FORM[own.type_th]
+    _rename(rec, full_name(own), own.name_th, long + fake, fake)
+    rec.agency = Agency(None, long + fake, own.type_th, rec.agency.district, own.province_th, 0.0)
     return rec, Truth(
         "agency_unknown", [Expected("agency_unknown")], note=f"{long + fake} is not in the registry"
     )
@@ -357,10 +359,10 @@ def agency_unknown(record, rng):
 def agency_name_inconsistent(record, rng):
     rec = copy_record(record)
     own = _own_row(rec)
-    local = {(r["type_th"], r["name_th"]) for r in province_rows(own["province_th"])}
-    types = [t for t in ("อบต.", "เทศบาลตำบล", "เทศบาลเมือง") if t != own["type_th"]]
-    absent = [t for t in types if (t, own["name_th"]) not in local] or types
-    other = vocab.LONG_TYPE[rng.choice(absent)] + own["name_th"]
+    local = {(r.type_th, r.name_th) for r in province_rows(own.province_th)}
+    types = [t for t in ("อบต.", "เทศบาลตำบล", "เทศบาลเมือง") if t != own.type_th]
+    absent = [t for t in types if (t, own.name_th) not in local] or types
+    other = LONG_FORM[rng.choice(absent)] + own.name_th
     syn = rec.evidence["synth"]
     syn["intro"] = [
         f"{other} ได้ดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน จึงขอรายงานผลการดำเนินการ ดังนี้"

@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from itaflow.periods import due_date
+from itaflow.registry import Lao
 from itaflow.settings import Settings
 from itaflow.synth import vocab
 from itaflow.synth.defects import DEFECTS, Expected, Truth, plant
@@ -31,16 +32,16 @@ INBOX_DEFECTS = (
 )  # fmt: skip
 
 
-def _file_name(row: dict[str, str], fiscal_year: int, round_: str, rng: random.Random) -> str:
-    short = vocab.SHORT_TYPE[row["type_th"]]
+def _file_name(row: Lao, fiscal_year: int, round_: str, rng: random.Random) -> str:
+    short = vocab.SHORT_TYPE[row.type_th]
     rnd = "รอบ 6 เดือน" if round_ == "H1" else "รอบ 12 เดือน"
     return rng.choice(
         [
-            f"รายงานผล ITA {short}{row['name_th']} {rnd} {fiscal_year}",
-            f"ITA-{fiscal_year}-{row['name_th']}",
-            f"o36_{short}{row['name_th']}",
-            f"{row['lao_code']}_{fiscal_year}_{round_}",
-            f"มาตรการส่งเสริมคุณธรรม {row['name_th']}",
+            f"รายงานผล ITA {short}{row.name_th} {rnd} {fiscal_year}",
+            f"ITA-{fiscal_year}-{row.name_th}",
+            f"o36_{short}{row.name_th}",
+            f"{row.lao_code}_{fiscal_year}_{round_}",
+            f"มาตรการส่งเสริมคุณธรรม {row.name_th}",
         ]
     ).replace("/", "-")
 
@@ -74,7 +75,7 @@ def province_inbox(
     settings = settings or load()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    rows = sorted(province_rows(province_th), key=lambda r: r["lao_code"])
+    rows = sorted(province_rows(province_th), key=lambda r: r.lao_code)
     if not rows:
         raise ValueError(f"no LAO of province {province_th!r} in the registry")
     _, round_end = round_bounds(fiscal_year, round_)
@@ -115,7 +116,7 @@ def province_inbox(
         files.append(
             {
                 "file": path.name,
-                "lao_code": row["lao_code"],
+                "lao_code": row.lao_code,
                 "format": fmt,
                 "layout": layout,
                 "encoding": enc,
@@ -136,7 +137,7 @@ def province_inbox(
         "round": round_,
         "due": due.isoformat(),
         "expected": len(rows),
-        "missing": sorted(r["lao_code"] for r in missing),
+        "missing": sorted(r.lao_code for r in missing),
         "files": files,
     }
 
@@ -146,7 +147,7 @@ def _resubmission(files, senders, fiscal_year, round_, out: Path, rng, due: date
     first = next((f for f in files if f["defect"]), files[0] if files else None)
     if first is None:
         return
-    row = next(r for r in senders if r["lao_code"] == first["lao_code"])
+    row = next(r for r in senders if r.lao_code == first["lao_code"])
     record = make_record(row, fiscal_year, round_, rng)
     when = datetime.fromisoformat(first["received_at"]) + timedelta(days=rng.randint(2, 9))
     stem = out / (Path(first["file"]).stem + "_แก้ไข")

@@ -19,14 +19,13 @@ changed by ``defects``, read by ``render``):
 
 from __future__ import annotations
 
-import csv
 import random
 from dataclasses import replace
 from datetime import timedelta
-from functools import cache
-from importlib import resources
 
+from itaflow import registry as registry_
 from itaflow.models import Agency, Measure, Reporter, SubmissionRecord
+from itaflow.registry import Lao, full_name
 from itaflow.synth import vocab
 from itaflow.synth.periods import (
     draw_period,
@@ -42,20 +41,13 @@ from itaflow.synth.periods import (
 TEXT_FIELDS = ("measure", "steps", "period_text", "result", "outcome")
 
 
-@cache
-def registry() -> tuple[dict[str, str], ...]:
-    """The packaged LAO registry rows (``itaflow/data/lao_registry.csv``)."""
-    with resources.files("itaflow.data").joinpath("lao_registry.csv").open(encoding="utf-8") as f:
-        return tuple(csv.DictReader(f))
+def registry() -> list[Lao]:
+    """Every LAO of the packaged registry, in a stable order."""
+    return registry_.expected_laos()
 
 
-def province_rows(province_th: str) -> list[dict[str, str]]:
-    return [r for r in registry() if r["province_th"] == province_th]
-
-
-def full_name(row: dict[str, str]) -> str:
-    """The name as an LAO writes itself: type long form + bare name."""
-    return vocab.LONG_TYPE[row["type_th"]] + row["name_th"]
+def province_rows(province_th: str) -> list[Lao]:
+    return registry_.expected_laos(province_th)
 
 
 def _type_group(type_th: str) -> str:
@@ -70,12 +62,12 @@ def _province_phrase(province: str, rng: random.Random) -> str:
     return ("จ." if rng.random() < 0.1 else "จังหวัด") + province
 
 
-def agency_lines(row: dict[str, str], rng: random.Random) -> list[str]:
+def agency_lines(row: Lao, rng: random.Random) -> list[str]:
     name = full_name(row)
-    prov = _province_phrase(row["province_th"], rng)
-    if row["type_th"] == "อบจ." and rng.random() < 0.5:
+    prov = _province_phrase(row.province_th, rng)
+    if row.type_th == "อบจ." and rng.random() < 0.5:
         return [name]
-    dist = _district_phrase(row["district_th"], rng)
+    dist = _district_phrase(row.district_th, rng)
     shape = rng.randrange(3)
     if shape == 0:
         return [name, f"{dist} {prov}"]
@@ -94,12 +86,12 @@ def _person(rng: random.Random) -> str:
     return f"{title}{first} {rng.choice(sorted(thai_family_names()))}"
 
 
-def _reporter(row: dict[str, str], rng: random.Random) -> tuple[Reporter, list[str]]:
+def _reporter(row: Lao, rng: random.Random) -> tuple[Reporter, list[str]]:
     """The reporter and the signature block that names them (empty when unsigned)."""
     if rng.random() < 0.1:
         return Reporter(), []
-    group = _type_group(row["type_th"])
-    position = rng.choice(vocab.POSITIONS[group]).format(name=row["name_th"])
+    group = _type_group(row.type_th)
+    position = rng.choice(vocab.POSITIONS[group]).format(name=row.name_th)
     if group == "เทศบาล" and position == "ปลัดเทศบาล" and rng.random() < 0.5:
         position = "ปลัด" + full_name(row)
     name = _person(rng)
@@ -215,14 +207,14 @@ def apply_digits(record: SubmissionRecord, style: str, rng: random.Random) -> No
 
 
 def make_record(
-    lao_row: dict[str, str], fiscal_year: int, round_: str, rng: random.Random
+    lao_row: Lao, fiscal_year: int, round_: str, rng: random.Random
 ) -> SubmissionRecord:
     """A whole report of ``lao_row`` for ``fiscal_year`` (BE) and ``round_`` (H1/FY)."""
     name = full_name(lao_row)
     grouped = rng.random() < 0.55
     ctx = {
         "agency": name,
-        "short": vocab.SHORT_TYPE[lao_row["type_th"]],
+        "short": vocab.SHORT_TYPE[lao_row.type_th],
         "fy": str(fiscal_year),
         "prev": str(fiscal_year - 1),
     }
@@ -247,11 +239,11 @@ def make_record(
         sha256="",
         format="unknown",
         agency=Agency(
-            lao_code=lao_row["lao_code"],
+            lao_code=lao_row.lao_code,
             name=name,
-            type_th=lao_row["type_th"],
-            district=lao_row["district_th"],
-            province=lao_row["province_th"],
+            type_th=lao_row.type_th,
+            district=lao_row.district_th,
+            province=lao_row.province_th,
             match_score=1.0,
         ),
         fiscal_year=fiscal_year,
