@@ -3,7 +3,8 @@
 
 Starts when **itaflow_collect** reports new files. Pending submissions are split
 into batches (never one task per LAO); each batch is read, extracted and checked
-with one Great Expectations validation, then loaded in one transaction. Re-running
+with one Great Expectations validation, then loaded in one transaction, in a
+mapped task group so one failing batch never holds back the others. Re-running
 a run changes nothing. The accounting task proves every received file ended
 accepted, rejected or quarantined, and updates `itaflow://warehouse/submissions`.
 """
@@ -11,7 +12,7 @@ accepted, rejected or quarantined, and updates `itaflow://warehouse/submissions`
 from __future__ import annotations
 
 import pendulum
-from airflow.sdk import Asset, dag, task
+from airflow.sdk import Asset, dag, task, task_group
 
 RECEIVED = Asset("itaflow://submissions/received")
 WAREHOUSE = Asset("itaflow://warehouse/submissions")
@@ -64,10 +65,14 @@ def itaflow_validate_load():
 
         return pipeline.account(settings.load(), batches)
 
+    @task_group
+    def batch(submission_ids: list[int]):
+        """Check then load one batch: a batch that fails never holds back the others."""
+        return load_batch(check_batch(submission_ids))
+
     batches = plan_batches()
     prepare_warehouse() >> batches
-    loaded = load_batch.expand(results_path=check_batch.expand(submission_ids=batches))
-    loaded >> account(batches)
+    batch.expand(submission_ids=batches) >> account(batches)
 
 
 itaflow_validate_load()

@@ -89,8 +89,11 @@ def run_dag(env, dag_id, conf=None):
     if conf:
         cmd += ["--conf", conf]
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
-    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
-    return out.stdout
+    log = out.stdout + out.stderr
+    if out.returncode != 0:
+        start = log.find("Traceback")
+        pytest.fail(f"{dag_id} failed:\n{log[start : start + 4000]}\n...\n{log[-2000:]}")
+    return log
 
 
 def warehouse(home):

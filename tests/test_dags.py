@@ -34,6 +34,6 @@ def test_dagbag_has_the_three_dags_and_their_assets():
     outlets = {a.uri for t in collect.tasks for a in t.outlets}
     assert "itaflow://submissions/received" in outlets
     validate = bag.dags["itaflow_validate_load"]
-    assert {"check_batch", "load_batch", "account"} <= set(validate.task_ids)
+    assert {"batch.check_batch", "batch.load_batch", "account"} <= set(validate.task_ids)
     compile_dag = bag.dags["itaflow_compile_report"]
     assert "send_report" in compile_dag.task_ids
