@@ -1,0 +1,201 @@
+"""ติดตามการส่งรายงาน: the submission-monitoring view inside the Airflow UI.
+
+A FastAPI app mounted by Airflow's API server at ``/itaflow`` (``fastapi_apps``)
+and a top-level nav entry that shows it in the UI (``external_views``, Airflow
+3.1+). Everything it shows comes from ``itaflow.monitor``; this file only wires
+HTTP to it. Every endpoint is a GET and reads; the warehouse calls block, so the
+endpoints are plain ``def`` (FastAPI runs them in its thread pool).
+
+- ``/itaflow/``: the page (query ``fy``, ``round``, ``province``, ``state``,
+  ``district``, ``q``); works without JavaScript, no external assets;
+- ``/itaflow/api/round``: the same view as JSON, for the office's own tools;
+- ``/itaflow/reports/<name>``: a compiled report (``ita-*.html|pdf|xlsx``), only
+  names that the reports folder lists;
+- ``/itaflow/static/sarabun-regular.ttf`` / ``-bold.ttf``: the Thai font (from the
+  ``fontpkg-sarabun`` package), so Thai renders on machines without Thai fonts.
+
+Plugin apps are not behind Airflow's login by default; ``create_app`` puts every
+endpoint behind the same check as Airflow's own API (JWT from the UI's cookie or
+a bearer token). Airflow's security module is imported at the first request, not
+when the scheduler or a worker loads plugins.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+from airflow.plugins_manager import AirflowPlugin
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import HTTPException
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from itaflow import monitor, settings
+from itaflow.compile.templates import render
+
+NAV_NAME = "ติดตามการส่งรายงาน"
+URL_PREFIX = "/itaflow"
+
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; font-src 'self'; img-src 'self' data:; "
+        "form-action 'self'; base-uri 'none'; frame-ancestors 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+# A compiled HTML report holds submission text: shown sandboxed, never able to run code.
+REPORT_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox",
+    "X-Content-Type-Options": "nosniff",
+}
+MEDIA_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+FONTS = {"sarabun-regular.ttf": "Sarabun-Regular.ttf", "sarabun-bold.ttf": "Sarabun-Bold.ttf"}
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+async def airflow_user(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Any:
+    """The logged-in Airflow user, checked exactly as Airflow's REST API checks it."""
+    from airflow.api_fastapi.core_api.security import get_user
+
+    return await get_user(request, None, credentials)
+
+
+def _base(request: Request) -> str:
+    """The app's own path prefix with a trailing slash (``/itaflow/`` inside Airflow)."""
+    return request.scope.get("root_path", "").rstrip("/") + "/"
+
+
+def _wants_html(request: Request) -> bool:
+    return "/api/" not in request.url.path and "text/html" in request.headers.get("accept", "")
+
+
+def _error_page(status: int, message: str, base: str) -> HTMLResponse:
+    body = (
+        '<!DOCTYPE html><html lang="th"><head><meta charset="utf-8">'
+        f"<title>{html.escape(NAV_NAME)}</title>"
+        '<style>body{font-family:"Sarabun","Noto Sans Thai",sans-serif;margin:2rem;}</style>'
+        f"</head><body><h1>{html.escape(NAV_NAME)}</h1><p>{html.escape(message)}</p>"
+        f'<p><a href="{html.escape(base)}">กลับไปหน้ารอบล่าสุด</a></p></body></html>'
+    )
+    return HTMLResponse(body, status_code=status, headers=PAGE_HEADERS)
+
+
+_STATUS_TH = {
+    401: "กรุณาเข้าสู่ระบบ Airflow ก่อน / please log in to Airflow",
+    403: "ไม่มีสิทธิ์ดูหน้านี้ / not allowed",
+    404: "ไม่พบสิ่งที่ขอ / not found",
+    405: "หน้านี้ใช้ดูข้อมูลเท่านั้น / read-only",
+}
+
+
+def create_app(
+    load_settings: Callable[[], settings.Settings] = settings.load,
+    *,
+    require_login: bool = True,
+) -> FastAPI:
+    """The monitoring app; ``require_login=False`` only for serving it outside Airflow."""
+    dependencies = [Depends(airflow_user)] if require_login else []
+    app = FastAPI(
+        title="itaflow monitor",
+        description="ติดตามการส่งรายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส",
+        dependencies=dependencies,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+
+    @app.exception_handler(monitor.MonitorError)
+    def _monitor_error(request: Request, exc: monitor.MonitorError) -> Response:
+        if _wants_html(request):
+            return _error_page(exc.status, str(exc), _base(request))
+        return JSONResponse({"detail": str(exc)}, status_code=exc.status)
+
+    @app.exception_handler(StarletteHTTPException)
+    def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        headers = dict(exc.headers or {})
+        if _wants_html(request):
+            message = _STATUS_TH.get(exc.status_code, str(exc.detail))
+            response = _error_page(exc.status_code, message, _base(request))
+            response.headers.update(headers)
+            return response
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
+
+    @app.get("/", response_class=HTMLResponse)
+    def page(request: Request) -> HTMLResponse:
+        view = monitor.monitor_view(load_settings(), request.query_params)
+        body = render("monitor.html.j2", {"v": view, "base": _base(request)}, html=True)
+        return HTMLResponse(body, headers=PAGE_HEADERS)
+
+    @app.get("/api/round")
+    def api_round(request: Request) -> JSONResponse:
+        view = monitor.monitor_view(load_settings(), request.query_params)
+        return JSONResponse(view, headers={"Cache-Control": "no-store"})
+
+    @app.get("/reports/{name}")
+    def report(name: str) -> FileResponse:
+        path = monitor.report_file(load_settings().reports_out, name)
+        if path is None:
+            raise HTTPException(404, "ไม่พบรายงานนี้ / no such report")
+        fmt = path.suffix[1:]
+        return FileResponse(
+            path,
+            media_type=MEDIA_TYPES[fmt],
+            filename=path.name,
+            content_disposition_type="attachment" if fmt == "xlsx" else "inline",
+            headers={**REPORT_HEADERS, "Cache-Control": "no-cache"},
+        )
+
+    @app.get("/static/{name}")
+    def font(name: str) -> FileResponse:
+        path = _font_path(name)
+        if path is None:
+            raise HTTPException(404, "ไม่พบไฟล์ / not found")
+        return FileResponse(
+            path, media_type="font/ttf", headers={"Cache-Control": "public, max-age=86400"}
+        )
+
+    return app
+
+
+def _font_path(name: str) -> Path | None:
+    """A bundled Sarabun face by its fixed public name (never a path from the request)."""
+    if name not in FONTS:
+        return None
+    try:
+        import fontpkg_sarabun
+    except ImportError:  # the page falls back to the system's Thai fonts
+        return None
+    path = Path(fontpkg_sarabun.__file__).with_name("files") / FONTS[name]
+    return path if path.is_file() else None
+
+
+app = create_app()
+
+
+class ItaflowMonitorPlugin(AirflowPlugin):
+    """Adds the monitoring page to the Airflow UI's top navigation."""
+
+    name = "itaflow_monitor"
+    fastapi_apps = [{"app": app, "url_prefix": URL_PREFIX, "name": NAV_NAME}]
+    external_views = [
+        {
+            "name": NAV_NAME,
+            "href": URL_PREFIX.lstrip("/") + "/",  # relative: works under any base_url
+            "destination": "nav",
+            "url_route": "itaflow-monitor",
+            "nav_top_level": True,
+        }
+    ]

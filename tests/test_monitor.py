@@ -1,0 +1,497 @@
+"""The monitoring view: view-model, the Airflow plugin and its app, and a real browser.
+
+One SQLite warehouse for the module, filled the way the pipeline fills it: the
+real seed reports read, extracted and checked (``read_and_extract`` +
+``check_batch``), plus judged records for the states the seeds do not show
+(rejected with Thai reasons, resubmitted, late, unreadable, hostile text, a file
+no LAO can be tied to). Province นครราชสีมา, round 2566 H1 (due 30 April 2023).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+import warnings
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from itaflow import monitor, registry
+from itaflow.checks import check_batch
+from itaflow.compile import compile_report
+from itaflow.models import Agency, Finding, Measure, SubmissionRecord
+from itaflow.process import read_and_extract
+from itaflow.settings import load
+from itaflow.warehouse import load_batch, register_received, report_data, upgrade
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "tests" / "fixtures" / "seeds"
+PROVINCE = "นครราชสีมา"
+DANCHANG = "6301205"  # the real seed of 2566 H1
+NONGHUARAT = "5302201"  # the real seed of 2568 FY
+LAOS = [
+    lao for lao in registry.expected_laos(PROVINCE) if lao.lao_code not in (DANCHANG, NONGHUARAT)
+]
+HOSTILE = "<script>alert('x')</script>"
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+)
+
+
+# Five LAOs of the province, one per state the seeds do not show.
+ON_TIME, REJECTED, RESUBMITTED, LATE, BROKEN = (LAOS[i] for i in (0, 1, 2, 3, 4))
+HOSTILE_LAO = LAOS[5]
+
+
+def _file(name: str, content: str, at: str) -> dict:
+    data = content.encode()
+    sha = hashlib.sha256(data).hexdigest()
+    return {
+        "sha256": sha,
+        "size": len(data),
+        "original_name": name,
+        "inbox_path": name,
+        "stored_path": f"/store/{sha}.bin",
+        "received_at": at,
+    }
+
+
+def _record(f: dict, lao_code: str | None, verdict: str | None, found=(), **kw) -> SubmissionRecord:
+    measures = [
+        Measure(seq=i, category="OIT", measure=f"มาตรการที่ {i}", result="ดำเนินการแล้ว", status="done")
+        for i in range(1, kw.pop("measures", 3) + 1)
+    ]
+    return SubmissionRecord(
+        file=f["original_name"],
+        sha256=f["sha256"],
+        format="txt",
+        agency=Agency(lao_code=lao_code, name=kw.pop("agency_name", None), province=PROVINCE),
+        fiscal_year=kw.pop("fiscal_year", 2566),
+        round=kw.pop("round", "H1"),
+        measures=measures,
+        findings=list(found),
+        verdict=verdict,
+        size=f["size"],
+        **kw,
+    )
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """Settings pointing at a filled warehouse and a reports folder with compiled reports."""
+    root = tmp_path_factory.mktemp("monitor")
+    settings = load().with_(
+        home=root,
+        warehouse_url=f"sqlite:///{root / 'warehouse.db'}",
+        reports_out=root / "reports",
+        province=PROVINCE,
+    )
+    url = settings.warehouse_url
+    upgrade(url)
+
+    # The real seeds: read, extracted and checked as the validate DAG does.
+    seeds = sorted(SEEDS.glob("*.txt"))
+    run = check_batch([read_and_extract(p, settings, display=p.name) for p in seeds], settings)
+    seed_files = []
+    for path, rec in zip(seeds, run.records, strict=True):
+        seed_files.append(
+            {
+                "sha256": rec.sha256,
+                "size": rec.size,
+                "original_name": path.name,
+                "inbox_path": path.name,
+                "stored_path": str(path),
+                "received_at": "2023-04-20T10:00:00+07:00",
+            }
+        )
+
+    f = {
+        "on_time": _file("ontime.pdf", "a", "2023-04-28T09:00:00+07:00"),
+        "rejected": _file("bad.docx", "b", "2023-04-29T09:00:00+07:00"),
+        "first": _file("v1.xlsx", "c1", "2023-04-10T09:00:00+07:00"),
+        "second": _file("v2-แก้ไข.xlsx", "c2", "2023-05-15T09:00:00+07:00"),
+        "late": _file("late.pdf", "d", "2023-05-10T09:00:00+07:00"),
+        "broken": _file("broken.pdf", "e", "2023-04-11T09:00:00+07:00"),
+        "hostile": _file(f"{HOSTILE}.pdf", "f", "2023-04-12T09:00:00+07:00"),
+        "unmatched": _file("<b>ไม่ทราบ</b>.txt", "g", "2023-04-13T09:00:00+07:00"),
+    }
+    register_received(url, seed_files + list(f.values()), "run-1")
+    no_table = Finding("no_measures_found", "error", "ไม่พบตารางมาตรการ / no measure table found")
+    no_outcome = Finding(
+        "missing_field", "warning", "มาตรการที่ 1: ไม่มีผลลัพธ์ / no outcome", 1, "outcome"
+    )
+    records = [
+        *run.records,
+        _record(f["on_time"], ON_TIME.lao_code, "accepted"),
+        _record(f["rejected"], REJECTED.lao_code, "rejected", [no_table], measures=0),
+        _record(f["first"], RESUBMITTED.lao_code, "rejected", [no_table], measures=0),
+        _record(f["second"], RESUBMITTED.lao_code, "accepted"),
+        _record(f["late"], LATE.lao_code, "accepted_with_warnings", [no_outcome]),
+        _record(
+            f["broken"],
+            BROKEN.lao_code,
+            None,
+            [Finding("unreadable_file", "error", "ไฟล์เสีย เปิดไม่ได้ / corrupt file")],
+            readable=False,
+            measures=0,
+        ),
+        _record(
+            f["hostile"],
+            HOSTILE_LAO.lao_code,
+            "rejected",
+            [
+                Finding(
+                    "placeholder_text",
+                    "error",
+                    f"ข้อความแปลก {HOSTILE} <img src=x onerror=alert(1)>",
+                )
+            ],
+        ),
+        _record(
+            f["unmatched"],
+            None,
+            "rejected",
+            [Finding("agency_unknown", "error", "ไม่พบหน่วยงานในทะเบียน / unknown agency")],
+            agency_name=f"อบต.{HOSTILE}",
+        ),
+    ]
+    load_batch(url, records, "run-1")
+
+    # Compiled reports as the compile DAG writes them, and things that must never be served.
+    data = report_data(url, 2566, "H1", PROVINCE, settings)
+    compile_report(data, settings.reports_out, formats=("html", "xlsx"))
+    (root / "secret.txt").write_text("not for the web")
+    (settings.reports_out / "ita-link.html").symlink_to(root / "secret.txt")
+    (settings.reports_out / "notes.txt").write_text("not a report")
+    return settings
+
+
+def test_rounds_listed_and_default_is_latest_with_submissions(world):
+    rounds = monitor.available_rounds(world.warehouse_url, PROVINCE)
+    keyed = {(r["fiscal_year"], r["round"]): r["laos_sent"] for r in rounds if r["laos_sent"]}
+    assert list(keyed)[:2] == [(2568, "FY"), (2566, "H1")]  # newest first
+    assert keyed[(2566, "H1")] == 7  # danchang + six LAOs (a resubmission counts once)
+    assert keyed[(2568, "FY")] == 1  # หนองหัวแรต
+    assert monitor.default_round(rounds, date(2026, 11, 1)) == (2568, "FY")
+    assert monitor.default_round([], date(2026, 11, 1)) == (2569, "FY")
+    everywhere = {
+        (r["fiscal_year"], r["round"]): r["laos_sent"]
+        for r in monitor.available_rounds(world.warehouse_url, None)
+    }
+    assert everywhere[(2568, "FY")] == 2  # ตาพระยา (สระแก้ว) too
+
+
+def test_view_counts_states_and_reasons(world):
+    view = monitor.monitor_view(world, {"fy": "2566", "round": "H1"}, today=date(2026, 11, 1))
+    assert view["expected"] == len(LAOS) + 2 == 334
+    c = view["counts"]
+    assert (c["received"], c["missing"]) == (7, 327)
+    assert (c["on_time"], c["late"]) == (6, 1)
+    assert (c["rejected"], c["quarantined"], c["resubmitted"]) == (2, 1, 1)
+    assert c["accepted"] == 2 and c["accepted_with_warnings"] == 2  # the late one and danchang
+    by = {r["lao_code"]: r for r in view["rows"]}
+    rejected = by[REJECTED.lao_code]
+    assert rejected["state_th"] == "ต้องแก้ไข" and rejected["action"] == "แก้ไขแล้วส่งใหม่"
+    assert rejected["reasons"] == ["ไม่พบตารางมาตรการ / no measure table found"]
+    again = by[RESUBMITTED.lao_code]
+    assert (again["version_th"], again["resubmitted"], again["state"]) == (
+        "ฉบับที่ 2",
+        True,
+        "accepted",
+    )
+    assert again["original_name"] == "v2-แก้ไข.xlsx"
+    late = by[LATE.lao_code]
+    assert (late["timeliness"], late["state_th"]) == ("ส่งล่าช้า", "ผ่านแบบมีข้อสังเกต")
+    assert late["notes"] == ["มาตรการที่ 1: ไม่มีผลลัพธ์ / no outcome"]
+    danchang = by[DANCHANG]
+    assert danchang["name"] == "องค์การบริหารส่วนตำบลด่านช้าง" and danchang["measures"] > 0
+    assert danchang["state"] == "accepted_with_warnings" and danchang["notes"]
+    assert by[BROKEN.lao_code]["state_th"] == "เปิดไฟล์ไม่ได้"
+    missing = by[LAOS[10].lao_code]
+    assert missing["timeliness"] == "ยังไม่ส่ง" and missing["reasons"][0].startswith("ยังไม่ได้รับรายงาน")
+    summary = {s["key"]: s["value"] for s in view["summary"]}
+    assert summary["reporting_rate"] == "2.1%" and summary["unmatched"] == 1
+    (unmatched,) = view["unmatched"]
+    assert unmatched["file"] == "<b>ไม่ทราบ</b>.txt" and HOSTILE in unmatched["agency"]
+    assert [f["name"] for f in view["reports"]] and all(
+        f["name"].startswith("ita-2566-H1-นครราชสีมา.") for f in view["reports"]
+    )
+    total = next(d for d in view["districts"] if d["district"] == "บัวใหญ่")
+    assert total["received"] >= 1 and total["expected"] == sum(
+        1 for lao in registry.expected_laos(PROVINCE) if lao.district_th == "บัวใหญ่"
+    )
+
+
+def test_filters_state_district_and_search(world):
+    def rows(**params):
+        base = {"fy": "2566", "round": "H1"}
+        return monitor.monitor_view(world, base | params, today=date(2026, 11, 1))["rows"]
+
+    sent = {ON_TIME, REJECTED, RESUBMITTED, LATE, BROKEN, HOSTILE_LAO}
+    assert {r["lao_code"] for r in rows(state="missing")} == {
+        lao.lao_code for lao in LAOS if lao not in sent
+    } | {NONGHUARAT}
+    assert [r["lao_code"] for r in rows(state="late")] == [LATE.lao_code]
+    assert {r["lao_code"] for r in rows(state="rejected")} == {
+        REJECTED.lao_code,
+        HOSTILE_LAO.lao_code,
+    }
+    assert [r["lao_code"] for r in rows(state="resubmitted")] == [RESUBMITTED.lao_code]
+    assert [r["lao_code"] for r in rows(q="ด่านช้าง", state="received")] == [DANCHANG]
+    assert [r["lao_code"] for r in rows(q="6301205")] == [DANCHANG]
+    assert [r["lao_code"] for r in rows(q="V2-แก้ไข")] == [
+        RESUBMITTED.lao_code
+    ]  # file name, any case
+    in_district = rows(district="บัวใหญ่")
+    assert in_district and all(r["district"] == "บัวใหญ่" for r in in_district)
+    assert rows(district="บัวใหญ่", q="ไม่มีชื่อนี้") == []
+    # Filters change the table, never the figures.
+    view = monitor.monitor_view(
+        world, {"fy": "2566", "round": "H1", "state": "late"}, today=date(2026, 11, 1)
+    )
+    assert (
+        view["counts"]["missing"] == 327 and view["filtering"] and view["state_label"] == "ส่งล่าช้า"
+    )
+
+
+def test_bad_requests_are_refused_in_thai(world):
+    today = date(2026, 11, 1)
+    cases = [
+        ({"fy": "abc"}, 400, "ปีงบประมาณ"),
+        ({"fy": "2566", "round": "Q3"}, 400, "รอบ"),
+        ({"fy": "2550", "round": "H1"}, 404, "ยังไม่มีข้อมูล"),  # never creates a round row
+        ({"state": "pwned"}, 400, "สถานะ"),
+        ({"province": "แอตแลนติส"}, 404, "จังหวัด"),
+        ({"q": "ก" * 500}, 400, "ยาว"),
+    ]
+    for params, status, word in cases:
+        with pytest.raises(monitor.MonitorError) as err:
+            monitor.monitor_view(world, params, today=today)
+        assert err.value.status == status and word in str(err.value), params
+    # No round is given and nothing was ever sent for this province: the last closed round.
+    empty = monitor.monitor_view(world, {"province": "ระนอง"}, today=today)
+    assert (empty["query"]["fiscal_year"], empty["query"]["round"]) == (2569, "FY")
+    assert empty["counts"]["missing"] == empty["expected"] > 0
+
+
+def test_report_listing_is_the_only_way_to_a_file(world):
+    names = {f["name"] for f in monitor.list_reports(world.reports_out)}
+    assert names == {"ita-2566-H1-นครราชสีมา.html", "ita-2566-H1-นครราชสีมา.xlsx"}
+    assert monitor.report_file(world.reports_out, "ita-2566-H1-นครราชสีมา.xlsx") is not None
+    for name in ("ita-link.html", "notes.txt", "../secret.txt", "ita-../../secret.txt.html"):
+        assert monitor.report_file(world.reports_out, name) is None
+    assert monitor.list_reports(world.reports_out / "absent") == []
+
+
+# --- the plugin and its app ------------------------------------------------------------
+
+
+def _plugin():
+    spec = importlib.util.spec_from_file_location(
+        "itaflow_monitor", REPO / "plugins" / "itaflow_monitor.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def plugin():
+    return _plugin()
+
+
+@pytest.fixture
+def env(world, monkeypatch):
+    """The plugin's own app reads settings from the environment, as in Airflow."""
+    monkeypatch.setenv("ITAFLOW_WAREHOUSE_URL", world.warehouse_url)
+    monkeypatch.setenv("ITAFLOW_REPORTS_OUT", str(world.reports_out))
+    monkeypatch.setenv("ITAFLOW_PROVINCE", PROVINCE)
+    return world
+
+
+def test_plugin_registers_app_and_nav_entry(plugin):
+    from airflow.plugins_manager import AirflowPlugin
+    from fastapi import FastAPI
+
+    cls = plugin.ItaflowMonitorPlugin
+    assert issubclass(cls, AirflowPlugin) and cls.name == "itaflow_monitor"
+    (entry,) = cls.fastapi_apps
+    assert isinstance(entry["app"], FastAPI) and entry["url_prefix"] == "/itaflow" and entry["name"]
+    (view,) = cls.external_views
+    assert view["name"] == "ติดตามการส่งรายงาน" and view["destination"] == "nav"
+    assert view["href"] == "itaflow/" and view["url_route"] and view["nav_top_level"] is True
+
+
+def test_app_requires_airflow_login(plugin, env):
+    from fastapi.testclient import TestClient
+
+    client = TestClient(plugin.app)
+    page = client.get("/", headers={"accept": "text/html"})
+    assert page.status_code == 401 and "เข้าสู่ระบบ" in page.text
+    assert client.get("/api/round").status_code == 401
+
+
+def test_app_serves_page_api_and_reports_read_only(plugin, env):
+    from fastapi.testclient import TestClient
+
+    plugin.app.dependency_overrides[plugin.airflow_user] = lambda: "officer"
+    try:
+        client = TestClient(plugin.app)
+        page = client.get("/?fy=2566&round=H1")
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        body = page.text
+        for text in (
+            "ติดตามการส่งรายงาน",
+            "หน่วยงานที่ต้องรายงาน",
+            "องค์การบริหารส่วนตำบลด่านช้าง",
+            "ส่งล่าช้า",
+            "ยังไม่ส่ง",
+            "ต้องแก้ไข",
+            "ฉบับที่ 2",
+            "ไม่พบตารางมาตรการ",
+        ):
+            assert text in body, text
+        assert HOSTILE not in body and "<b>ไม่ทราบ" not in body and "<img src=x" not in body
+        assert "&lt;script&gt;" in body and "<script" not in body.lower()
+        assert "http://" not in body and "https://" not in body  # no external assets
+        assert "script-src" not in page.headers["content-security-policy"]
+        assert "frame-ancestors 'self'" in page.headers["content-security-policy"]
+
+        api = client.get("/api/round", params={"fy": 2566, "round": "H1", "state": "rejected"})
+        assert api.status_code == 200
+        data = api.json()
+        assert data["counts"]["rejected"] == 2 and len(data["rows"]) == 2
+        assert any(HOSTILE in f["message"] for r in data["rows"] for f in r["findings"])
+        assert client.get("/api/round", params={"state": "nope"}).status_code == 400
+        assert client.get("/?fy=2550&round=H1", headers={"accept": "text/html"}).status_code == 404
+
+        name = "ita-2566-H1-นครราชสีมา.html"
+        report = client.get(f"/reports/{name}")
+        assert report.status_code == 200 and "ด่านช้าง" in report.text
+        assert "sandbox" in report.headers["content-security-policy"]
+        xlsx = client.get("/reports/ita-2566-H1-นครราชสีมา.xlsx")
+        assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+        assert xlsx.headers["content-disposition"].startswith("attachment")
+        for bad in (
+            "/reports/..%2Fsecret.txt",
+            "/reports/ita-link.html",
+            "/reports/notes.txt",
+            "/reports/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+            "/reports/../secret.txt",
+            "/static/..%2F..%2Fsettings.py",
+            "/static/Sarabun-Regular.ttf",
+        ):
+            response = client.get(bad)
+            assert response.status_code == 404, bad
+            assert "not for the web" not in response.text
+        font = client.get("/static/sarabun-regular.ttf")
+        assert font.status_code == 200 and font.content[:4] == b"\x00\x01\x00\x00"
+        for method in ("post", "put", "delete"):
+            assert getattr(client, method)("/").status_code == 405
+    finally:
+        plugin.app.dependency_overrides.clear()
+
+
+# --- a real browser -------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served(world, plugin):
+    """The app (without Airflow's login) served by uvicorn on 127.0.0.1 in a thread."""
+    import uvicorn
+
+    app = plugin.create_app(lambda: world, require_login=False)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    if CHROMIUM is None:
+        message = "CHROMIUM NOT INSTALLED (run scripts/system-deps.sh): the browser test is SKIPPED"
+        warnings.warn(message, stacklevel=2)
+        print(f"\n{'!' * 78}\n{message}\n{'!' * 78}", file=sys.stderr)
+        pytest.skip(message)
+    cmd = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--hide-scrollbars",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        *args,
+    ]
+    return subprocess.run(
+        cmd, capture_output=True, text=True, timeout=90, env={**os.environ, "HOME": str(tmp_path)}
+    )
+
+
+def test_real_browser_renders_the_page(served, tmp_path):
+    url = f"{served}/?fy=2566&round=H1"
+    dom = _chromium(tmp_path, "--dump-dom", url)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    html = dom.stdout
+    for text in (
+        "องค์การบริหารส่วนตำบลด่านช้าง",
+        registry.full_name(ON_TIME),
+        "ส่งตรงเวลา",
+        "ส่งล่าช้า",
+        "ยังไม่ส่ง",
+        "ต้องแก้ไข",
+        "ผ่านแบบมีข้อสังเกต",
+        "ฉบับที่ 2",
+        "ไม่พบตารางมาตรการ",
+    ):
+        assert text in html, text
+    assert "&lt;script&gt;" in html and "<script>alert" not in html
+    filtered = _chromium(tmp_path, "--dump-dom", f"{served}/?fy=2566&round=H1&state=late")
+    assert (
+        LATE.lao_code in filtered.stdout
+        and ON_TIME.lao_code not in filtered.stdout.split("<tbody>")[1]
+    )
+
+    shot = tmp_path / "m.png"
+    run = _chromium(tmp_path, f"--screenshot={shot}", "--window-size=1280,1800", url)
+    assert run.returncode == 0 and shot.exists(), run.stderr[-2000:]
+    png = shot.read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", png[16:24]) == (1280, 1800)
+    keep = os.environ.get("ITAFLOW_MONITOR_SCREENSHOT")
+    if keep:  # for looking at it: ITAFLOW_MONITOR_SCREENSHOT=/tmp/m.png
+        shutil.copyfile(shot, keep)
+
+
+def test_json_api_over_http(served):
+    from urllib.request import urlopen
+
+    with urlopen(f"{served}/api/round?fy=2566&round=H1&state=missing", timeout=30) as r:
+        data = json.load(r)
+    assert data["counts"]["missing"] == len(data["rows"]) == 327
