@@ -196,6 +196,11 @@ CASES: dict[str, SubmissionRecord] = {
             r.measures[1], period_text="ตามความเหมาะสม", period_start=None, period_end=None
         )
     ),
+    "period_wrapped": variant(
+        lambda r: _set(
+            r.measures[1], period_text="เดือนพฤศจิกาย น 2567", period_start=None, period_end=None
+        )
+    ),
     "period_outside": variant(
         lambda r: _set(
             r.measures[2],
@@ -365,6 +370,7 @@ def test_every_catalogue_check_has_a_firing_case():
         ("column_shift", {"period_unparseable", "missing_field"}),  # the shift explains the period
         ("duplicate_text", {"duplicate_text@1"}),  # the copy is the later measure
         ("lao_quoted", {"foreign_script"}),  # Lao quoted on purpose
+        ("period_wrapped", CATALOGUE),  # a space that wrapping left inside a month name
         ("h1_past_march", {"round_inconsistent@1", "round_inconsistent@3"}),
         ("unreadable", CATALOGUE - {"unreadable_file"}),
         ("foreign_agency", {"agency_name_inconsistent"}),

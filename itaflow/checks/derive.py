@@ -529,10 +529,19 @@ def measure_rows(key: int, record: SubmissionRecord, fields: Iterable[str]) -> l
     return rows
 
 
+_SPACE_IN_THAI = re.compile(f"(?<=[{thai.THAI_LETTER}]) (?=[{thai.THAI_LETTER}])")
+
+
 def _span(m: Measure, fiscal_year: int | None) -> tuple[date, date] | None:
+    """The period's dates: extraction's, else parsed here, forgiving spaces that
+    line wrapping left inside Thai words ("พฤศจิกาย น 2567")."""
     if m.period_start and m.period_end:
         return m.period_start, m.period_end
-    return periods.parse_period(m.period_text, fiscal_year) if m.period_text else None
+    if not m.period_text:
+        return None
+    return periods.parse_period(m.period_text, fiscal_year) or periods.parse_period(
+        _SPACE_IN_THAI.sub("", m.period_text), fiscal_year
+    )
 
 
 def _duplicate(i: int, squashed: list[dict[str, str]]) -> dict[str, Any]:
