@@ -93,10 +93,15 @@ class Tally:
     misses: list[Miss] = field(default_factory=list)
     crashes: list[tuple[str, str]] = field(default_factory=list)
 
-    def add(self, fmt: str, name: str, ok: bool, miss: Miss | None = None) -> None:
+    by_layout_right: Counter = field(default_factory=Counter)  # (layout, field) -> n
+    by_layout_total: Counter = field(default_factory=Counter)
+
+    def add(self, fmt: str, layout: str, name: str, ok: bool, miss: Miss | None = None) -> None:
         self.total[fmt, name] += 1
+        self.by_layout_total[layout, name] += 1
         if ok:
             self.right[fmt, name] += 1
+            self.by_layout_right[layout, name] += 1
         elif miss:
             self.misses.append(miss)
 
@@ -119,14 +124,8 @@ def compare(truth: SubmissionRecord, got: SubmissionRecord, info: dict, tally: T
 
     def one(name: str, exp: object, val: object, seq: int | None = None) -> None:
         ok = exp == val
-        tally.add(
-            fmt,
-            name,
-            ok,
-            None
-            if ok
-            else Miss(info["file"], fmt, info["layout"], info["encoding"], name, seq, exp, val),
-        )
+        miss = Miss(info["file"], fmt, info["layout"], info["encoding"], name, seq, exp, val)
+        tally.add(fmt, info["layout"], name, ok, None if ok else miss)
 
     one("agency", truth.agency.lao_code, got.agency.lao_code)
     one("fiscal_year", truth.fiscal_year, got.fiscal_year)
@@ -215,6 +214,13 @@ def report(tally: Tally, formats: list[str], worst: int, seconds: float, n: int)
         + f" | **{100 * overall:.2f}** |"
     )
 
+    layouts = sorted({lay for lay, _ in tally.by_layout_total})
+    shares = []
+    for lay in layouts:
+        r = sum(v for (name, _), v in tally.by_layout_right.items() if name == lay)
+        t = sum(v for (name, _), v in tally.by_layout_total.items() if name == lay)
+        shares.append(f"{lay} {pct(r, t)}")
+    print("\nAll fields per layout: " + ", ".join(shares))
     if tally.crashes:
         print(
             f"\n{len(tally.crashes)} files crashed read/extract; first:\n{tally.crashes[0][0]}\n{tally.crashes[0][1]}"

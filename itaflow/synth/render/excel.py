@@ -3,7 +3,9 @@
 - ``xlsx_title_rows``: merged title rows, the header a few rows down, one row per
   measure with items on lines inside the cell, ด้าน headings as merged rows;
 - ``xlsx_split_rows``: each measure spread over several rows, one step/result item
-  per row, its other cells merged vertically (a reader must join them back).
+  per row, its other cells merged vertically (a reader must join them back);
+- ``xlsx_two_row_header``: the header over two rows, result and outcome under one
+  merged group title, the other titles merged down both rows.
 """
 
 from __future__ import annotations
@@ -18,11 +20,29 @@ from openpyxl.utils import get_column_letter
 from itaflow.models import SubmissionRecord
 from itaflow.synth.render.compose import compose, rng_for
 
-LAYOUTS = ("xlsx_title_rows", "xlsx_split_rows")
+LAYOUTS = ("xlsx_title_rows", "xlsx_split_rows", "xlsx_two_row_header")
 
 _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def _head(cell) -> None:
+    cell.font, cell.border, cell.alignment = Font(bold=True), _BOX, _WRAP
+
+
+def _two_row_header(ws, r: int, fields: list[str], titles: list[str], group: str) -> int:
+    """Result and outcome under one merged group title; the rest merged down two rows."""
+    for c, (f, title) in enumerate(zip(fields, titles, strict=True), 1):
+        if f in ("result", "outcome"):
+            _head(ws.cell(r + 1, c, title))
+        else:
+            _head(ws.cell(r, c, title))
+            ws.merge_cells(start_row=r, start_column=c, end_row=r + 1, end_column=c)
+    cols = [c for c, f in enumerate(fields, 1) if f in ("result", "outcome")]
+    _head(ws.cell(r, cols[0], group))
+    ws.merge_cells(start_row=r, start_column=cols[0], end_row=r, end_column=cols[-1])
+    return r + 2
 
 
 def xlsx(record: SubmissionRecord, layout: str, path: Path) -> Path:
@@ -48,10 +68,14 @@ def xlsx(record: SubmissionRecord, layout: str, path: Path) -> Path:
         r += 1
     r += rng.randint(1, 2)
     for t in doc.tables:
-        for c, h in enumerate(t.header, 1):
-            cell = ws.cell(r, c, h)
-            cell.font, cell.border, cell.alignment = Font(bold=True), _BOX, _WRAP
-        r += 1
+        if layout == "xlsx_two_row_header" and {"result", "outcome"} <= set(t.fields):
+            r = _two_row_header(
+                ws, r, t.fields, t.header, rng.choice(["ผลการดำเนินงาน", "การรายงานผล"])
+            )
+        else:
+            for c, h in enumerate(t.header, 1):
+                _head(ws.cell(r, c, h))
+            r += 1
         for row in t.rows:
             if row.kind == "group":
                 ws.cell(r, 1, row.cells[0]).font = Font(bold=True)

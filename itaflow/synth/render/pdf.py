@@ -4,7 +4,9 @@ The record's text reaches Typst as JSON through ``sys_inputs``, never as markup,
 whatever an officer typed is printed as typed.
 
 - ``pdf_table``: portrait, one table, ด้าน headings as spanning rows;
-- ``pdf_landscape``: landscape, a ลำดับ column, a table per group under a heading.
+- ``pdf_landscape``: landscape, a ลำดับ column, a table per group under a heading;
+- ``pdf_unruled``: landscape, no cell borders (only a rule under the header): the
+  columns exist only as x-positions of the text.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import typst
 from itaflow.models import SubmissionRecord
 from itaflow.synth.render.compose import compose, rng_for
 
-LAYOUTS = ("pdf_table", "pdf_landscape")
+LAYOUTS = ("pdf_table", "pdf_landscape", "pdf_unruled")
 
 TEMPLATE = Path(__file__).with_name("report.typ")
 WIDTHS = {
@@ -55,10 +57,15 @@ def pdf(record: SubmissionRecord, layout: str, path: Path) -> Path:
     if layout not in LAYOUTS:
         raise ValueError(f"unknown pdf layout {layout!r}")
     rng = rng_for(record, "pdf")
-    landscape = layout == "pdf_landscape"
-    doc = compose(record, "group" if landscape else "one", with_seq=True if landscape else None)
+    landscape = layout != "pdf_table"
+    doc = compose(
+        record,
+        "group" if layout == "pdf_landscape" else "one",
+        with_seq=True if layout == "pdf_landscape" else None,
+    )
     data = {
         "landscape": landscape,
+        "ruled": layout != "pdf_unruled",
         "size": rng.choice([10, 11, 12]) if landscape else rng.choice([9, 10, 11]),
         "title": doc.title,
         "agency": doc.agency,

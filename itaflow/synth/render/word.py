@@ -3,7 +3,9 @@
 - ``docx_table``: one table whose first row is a merged title cell, ด้าน headings as
   merged rows, one paragraph per item inside cells;
 - ``docx_tables``: a table per group (or per few measures), heading paragraphs
-  between them, the header repeated in every table.
+  between them, the header repeated in every table;
+- ``docx_vmerge``: one row per step/result item, the measure's other cells merged
+  vertically over its rows.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from docx.shared import Cm, Pt
 from itaflow.models import SubmissionRecord
 from itaflow.synth.render.compose import Table, compose, rng_for
 
-LAYOUTS = ("docx_table", "docx_tables")
+LAYOUTS = ("docx_table", "docx_tables", "docx_vmerge")
 
 
 def _fill(cell, text: str, bold: bool = False) -> None:
@@ -33,7 +35,22 @@ def _fill(cell, text: str, bold: bool = False) -> None:
         run.bold = bold
 
 
-def _table(document, t: Table, title: str | None) -> None:
+def _data_row(table, cells: list[str], fields: list[str], split: bool) -> None:
+    """One measure: a row, or with ``split`` one row per step/result item, other cells merged down."""
+    parts = [c.split("\n") if c else [""] for c in cells]
+    splittable = [f in ("steps", "result") for f in fields]
+    height = max(len(p) for p, s in zip(parts, splittable, strict=True) if s) if split else 1
+    rows = [table.add_row() for _ in range(height)]
+    for c, (text, items, s) in enumerate(zip(cells, parts, splittable, strict=True)):
+        if split and s:
+            for k, row in enumerate(rows):
+                _fill(row.cells[c], items[k] if k < len(items) else "")
+        else:
+            cell = rows[0].cells[c].merge(rows[-1].cells[c]) if height > 1 else rows[0].cells[c]
+            _fill(cell, text)
+
+
+def _table(document, t: Table, title: str | None, split: bool = False) -> None:
     ncol = len(t.header)
     table = document.add_table(rows=0, cols=ncol)
     table.style = "Table Grid"
@@ -46,19 +63,18 @@ def _table(document, t: Table, title: str | None) -> None:
     for c, h in zip(hdr, t.header, strict=True):
         _fill(c, h, bold=True)
     for row in t.rows:
-        cells = table.add_row().cells
         if row.kind == "group":
+            cells = table.add_row().cells
             _fill(cells[0].merge(cells[-1]), row.cells[0], bold=True)
         else:
-            for c, text in zip(cells, row.cells, strict=True):
-                _fill(c, text)
+            _data_row(table, row.cells, t.fields, split)
 
 
 def docx(record: SubmissionRecord, layout: str, path: Path) -> Path:
     if layout not in LAYOUTS:
         raise ValueError(f"unknown docx layout {layout!r}")
     rng = rng_for(record, "docx")
-    doc = compose(record, "one" if layout == "docx_table" else rng.choice(["group", "pairs"]))
+    doc = compose(record, rng.choice(["group", "pairs"]) if layout == "docx_tables" else "one")
     document = Document()
     props = document.core_properties
     props.created = props.modified = datetime(2025, 1, 1)
@@ -81,7 +97,12 @@ def docx(record: SubmissionRecord, layout: str, path: Path) -> Path:
     for i, t in enumerate(doc.tables):
         if t.heading:
             document.add_paragraph(t.heading).runs[0].bold = True
-        _table(document, t, doc.title[0] if title_in_table and i == 0 else None)
+        _table(
+            document,
+            t,
+            doc.title[0] if title_in_table and i == 0 else None,
+            layout == "docx_vmerge",
+        )
         document.add_paragraph("")
     for line in doc.signature:
         p = document.add_paragraph(line)
