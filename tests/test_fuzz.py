@@ -437,12 +437,6 @@ def test_zips_with_traversal_member_names(check_settings, tmp_path, monkeypatch)
     harvest.judge(check_settings, tmp_path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG itaflow/checks (derive.frames/validate.check_columns): a batch in which no "
-    "record has a measure (e.g. one empty file) raises SuiteError 'measures.json: "
-    "missing_field reads column(s) [measure_present]' instead of judging the batch",
-)
 def test_a_batch_of_only_unreadable_files_is_judged(check_settings):
     records = [Harvest("x").read(b"", "empty.txt"), Harvest("x").read(bytes(100), "nul.pdf")]
     run = check_batch(records, check_settings)

@@ -79,8 +79,15 @@ def frames(records: list[SubmissionRecord], settings: Settings) -> dict[str, pd.
     measures = [row for i, r in enumerate(records) for row in measure_rows(i, r, fields)]
     return {
         "submissions": pd.DataFrame(submissions, columns=_columns(submissions)),
-        "measures": pd.DataFrame(measures, columns=_columns(measures) or list(ROW_IDS["measures"])),
+        "measures": pd.DataFrame(measures, columns=_columns(measures) or _measure_columns(fields)),
     }
+
+
+def _measure_columns(fields: tuple[str, ...]) -> list[str]:
+    """The measures table's columns even when no record in the batch has a measure
+    (a batch of unreadable files): every rule must still find its columns."""
+    probe = SubmissionRecord(file="", sha256="", format="unknown", measures=[Measure(seq=1)])
+    return _columns(measure_rows(0, probe, fields))
 
 
 def measure_fields(settings: Settings) -> tuple[str, ...]:
