@@ -42,7 +42,8 @@ _NO_START = set(
 )
 _NO_END = set("\u0e40\u0e41\u0e42\u0e43\u0e44")
 # A run of Thai chunks separated by single spaces or newlines.
-_THAI_RUN = re.compile(f"[{THAI_LETTER}]+(?:[ \n][{THAI_LETTER}]+)+")
+# Starts only at the start of a Thai run, possessive: linear on huge runs.
+_THAI_RUN = re.compile(f"(?<![{THAI_LETTER}])[{THAI_LETTER}]++(?:[ \n][{THAI_LETTER}]++)+")
 
 
 @lru_cache(maxsize=1)
@@ -100,11 +101,9 @@ def _join_run(run: str) -> str:
     out = [pieces[0]]
     left = pieces[0][-_WINDOW:]
     for i, (sep, nxt) in enumerate(zip(chunks[1::2], pieces[1:], strict=True)):
-        right = nxt
-        for later in pieces[i + 2 :]:
-            if len(right) >= _WINDOW:
-                break
-            right += later
+        right, k = nxt, i + 2
+        while len(right) < _WINDOW and k < len(pieces):
+            right, k = right + pieces[k], k + 1
         spelling = nxt[0] in _NO_START or left[-1] in _NO_END
         if nxt[0] in "ๆฯ" or not (spelling or _inside_word(left, right[:_WINDOW])):
             out.append(sep)

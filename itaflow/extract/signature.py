@@ -33,6 +33,7 @@ _ACTING = re.compile(
     r"(?:ปฏิบัติหน้าที่|รักษาราชการแทน|รักษาการแทน|รักษาการในตำแหน่ง)$|^(?:ปฏิบัติหน้าที่|รักษาราชการแทน|รักษาการ)"
 )
 _REPORTER_WORD = "ผู้รายงาน"
+_MAX_LINE = 300  # signature lines are short; longer ones are body text
 
 
 def _name_in(line: str) -> str | None:
@@ -46,7 +47,13 @@ def _name_in(line: str) -> str | None:
 
 def read_reporter(lines: list[str]) -> Reporter:
     """The signing reporter in ``lines`` (text after the measures, in order)."""
-    lines = [t for ln in lines if (t := one_line(ln, rejoin=False)) and not PAGE_FURNITURE.match(t)]
+    lines = [
+        t
+        for ln in lines
+        if len(ln) <= _MAX_LINE
+        and (t := one_line(ln, rejoin=False))
+        and not PAGE_FURNITURE.match(t)
+    ]
     found: list[tuple[int, str]] = [(i, n) for i, ln in enumerate(lines) if (n := _name_in(ln))]
     if not found:
         return Reporter()
