@@ -15,7 +15,14 @@ import re
 from dataclasses import dataclass, field
 
 from itaflow.extract.cells import category_heading
-from itaflow.extract.columns import Header, best_title, field_scores, header_likeness, map_header
+from itaflow.extract.columns import (
+    MIN_SCORE,
+    Header,
+    best_title,
+    field_scores,
+    header_likeness,
+    map_header,
+)
 from itaflow.models import Document
 
 SIGNATURE = re.compile(
@@ -63,14 +70,41 @@ class Layout:
     first_table_order: int | None = None  # order of the first measure-table row
 
 
-def _header_at(rows: list[list[str]]) -> tuple[int, int, Header] | None:
-    """(first row, rows used, header) of the first header in the top rows.
+def _title_and_spill(cell: str) -> tuple[str, str]:
+    """A header cell's title and any text below it that belongs to the row above.
+
+    A PDF read without ruling lines can put the tail of the last row of a page
+    under the next page's repeated header ("วิธีการดำเนินการ\n๒. ตรวจสอบ...");
+    the title is the first line(s) that read best as a column title.
+    """
+    lines = cell.split("\n")
+    if len(lines) == 1:
+        return cell, ""
+    best_k, best = 0, max(field_scores(cell).values(), default=0.0)
+    for k in range(1, min(3, len(lines)) + 1):
+        score = max(field_scores(" ".join(lines[:k])).values(), default=0.0)
+        if score >= max(best, MIN_SCORE) and (best_k == 0 or score >= best):
+            best_k, best = k, score
+    if best_k == 0:
+        return cell, ""
+    return " ".join(lines[:best_k]), "\n".join(lines[best_k:])
+
+
+def _as_header(cells: list[str]) -> tuple[Header | None, list[str]]:
+    """The header a row spells (titles cut from spilled text) and the spill."""
+    split = [_title_and_spill(c) for c in cells]
+    header = map_header([t for t, _ in split])
+    return header, [sp for _, sp in split] if header else []
+
+
+def _header_at(rows: list[list[str]]) -> tuple[int, int, Header, list[str]] | None:
+    """(first row, rows used, header, spilled cells) of the first header in the top rows.
 
     A header may span two rows (a spanning title over sub-titles, or a title
     wrapped into the next row); the pair is tried when it maps more columns.
     """
     for i, row in enumerate(rows[:_HEADER_SCAN_ROWS]):
-        single = map_header(row)
+        single, spill = _as_header(row)
         pair = None
         if i + 1 < len(rows) and any(field_scores(c) for c in row):
             below = rows[i + 1]
@@ -83,9 +117,9 @@ def _header_at(rows: list[list[str]]) -> tuple[int, int, Header] | None:
             if pair and single is None and next_single and _mapped(next_single) >= _mapped(pair):
                 pair = None  # the row below is the whole header on its own
         if pair and (single is None or _mapped(pair) > _mapped(single)):
-            return i, 2, pair
+            return i, 2, pair, []
         if single:
-            return i, 1, single
+            return i, 1, single, spill
     return None
 
 
@@ -98,7 +132,8 @@ def _filled(cells: list[str]) -> list[str]:
 
 
 def _is_repeat_header(cells: list[str]) -> bool:
-    return header_likeness(cells) >= 0.6 and map_header(cells) is not None
+    titles = [_title_and_spill(c)[0] for c in cells]
+    return header_likeness(titles) >= 0.6 and map_header(titles) is not None
 
 
 def _is_sub_header(cells: list[str], header: Header, lead: int) -> bool:
@@ -155,10 +190,10 @@ def layout(doc: Document) -> Layout:
             continue
         found = _header_at(rows)
         if found:
-            start, used, header = found
+            start, used, header, spill = found
             for r in rows[:start]:
                 add_line(" ".join(_filled(r)), block.page, True)
-            data = rows[start + used :]
+            data = ([spill] if any(c.strip() for c in spill) else []) + rows[start + used :]
             out.headers.append(header)
             last = header
         elif last is not None and len(rows[0]) == len(last.fields):
@@ -178,7 +213,10 @@ def layout(doc: Document) -> Layout:
                 continue
             if _is_repeat_header(cells):
                 repeated = seen_data
-                continue
+                spill = _as_header(cells)[1]
+                if not any(c.strip() for c in spill):
+                    continue
+                cells, filled = spill, _filled(spill)
             if (
                 len(filled) == 1
                 and len(cells) >= 3
