@@ -56,6 +56,7 @@ ALL_PROVINCES = "all"  # the ``province`` value that asks for every province
 REPORT_FILE = re.compile(r"^ita-[^/\\\x00]{1,200}\.(html|pdf|xlsx)$")
 _ROUND_ORDER = {r: i for i, r in enumerate(periods.ROUNDS)}
 _TEXT_PARAM_LIMIT = 200
+_NOTES_SHOWN = 3
 
 
 class MonitorError(ValueError):
@@ -207,11 +208,14 @@ def _row(seq: int, lao: Any, due: str) -> dict[str, Any]:
     row = lao_row(seq, lao, due)
     row["version_th"] = f"ฉบับที่ {lao.version}" if lao.version else ""
     row["resubmitted"] = lao.version >= 2
-    row["notes"] = (
+    notes = (
         list(dict.fromkeys(f["message"] for f in row["findings"] if f["severity"] == "warning"))
         if lao.state == "accepted_with_warnings"
         else []
     )
+    if len(notes) > _NOTES_SHOWN:  # the rest stay one click away, in the full findings list
+        notes = notes[:_NOTES_SHOWN] + [f"และอีก {len(notes) - _NOTES_SHOWN} รายการ"]
+    row["notes"] = notes
     row["received_iso"] = clean(lao.received_at)
     return row
 

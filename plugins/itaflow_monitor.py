@@ -23,6 +23,7 @@ when the scheduler or a worker loads plugins.
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -32,10 +33,13 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import HTTPException
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from itaflow import monitor, settings
 from itaflow.compile.templates import render
+
+log = logging.getLogger(__name__)
 
 NAV_NAME = "ติดตามการส่งรายงาน"
 URL_PREFIX = "/itaflow"
@@ -122,6 +126,17 @@ def create_app(
         if _wants_html(request):
             return _error_page(exc.status, str(exc), _base(request))
         return JSONResponse({"detail": str(exc)}, status_code=exc.status)
+
+    @app.exception_handler(SQLAlchemyError)
+    def _warehouse_down(request: Request, exc: SQLAlchemyError) -> Response:
+        log.warning("itaflow monitor: warehouse not readable: %s", exc)
+        message = (
+            "อ่านคลังข้อมูลไม่ได้ในขณะนี้ (ยังไม่ได้ติดตั้งหรือระบบฐานข้อมูลไม่ตอบ) "
+            "โปรดแจ้งผู้ดูแลระบบ / the warehouse cannot be read"
+        )
+        if _wants_html(request):
+            return _error_page(503, message, _base(request))
+        return JSONResponse({"detail": message}, status_code=503)
 
     @app.exception_handler(StarletteHTTPException)
     def _http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -14,6 +14,7 @@ import importlib.util
 import json
 import os
 import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -87,9 +88,13 @@ def _record(f: dict, lao_code: str | None, verdict: str | None, found=(), **kw) 
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def root(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("monitor")
+
+
+@pytest.fixture(scope="module")
+def world(root):
     """Settings pointing at a filled warehouse and a reports folder with compiled reports."""
-    root = tmp_path_factory.mktemp("monitor")
     settings = load().with_(
         home=root,
         warehouse_url=f"sqlite:///{root / 'warehouse.db'}",
@@ -215,7 +220,8 @@ def test_view_counts_states_and_reasons(world):
     assert late["notes"] == ["มาตรการที่ 1: ไม่มีผลลัพธ์ / no outcome"]
     danchang = by[DANCHANG]
     assert danchang["name"] == "องค์การบริหารส่วนตำบลด่านช้าง" and danchang["measures"] > 0
-    assert danchang["state"] == "accepted_with_warnings" and danchang["notes"]
+    assert danchang["state"] == "accepted_with_warnings" and len(danchang["findings"]) > 4
+    assert len(danchang["notes"]) == 4 and danchang["notes"][-1].startswith("และอีก")
     assert by[BROKEN.lao_code]["state_th"] == "เปิดไฟล์ไม่ได้"
     missing = by[LAOS[10].lao_code]
     assert missing["timeliness"] == "ยังไม่ส่ง" and missing["reasons"][0].startswith("ยังไม่ได้รับรายงาน")
@@ -495,3 +501,152 @@ def test_json_api_over_http(served):
     with urlopen(f"{served}/api/round?fy=2566&round=H1&state=missing", timeout=30) as r:
         data = json.load(r)
     assert data["counts"]["missing"] == len(data["rows"]) == 327
+
+
+def test_warehouse_not_installed_says_so(plugin, tmp_path):
+    from fastapi.testclient import TestClient
+
+    settings = load().with_(warehouse_url=f"sqlite:///{tmp_path / 'none.db'}", province=PROVINCE)
+    client = TestClient(plugin.create_app(lambda: settings, require_login=False))
+    page = client.get("/", headers={"accept": "text/html"})
+    assert page.status_code == 503 and "อ่านคลังข้อมูลไม่ได้" in page.text
+    assert client.get("/api/round").status_code == 503
+
+
+# --- the plugin inside Airflow itself --------------------------------------------------
+
+
+def _get(url: str, token: str | None = None) -> tuple[int, str]:
+    from urllib.error import HTTPError, URLError
+    from urllib.request import Request, urlopen
+
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    try:
+        with urlopen(Request(url, headers=headers), timeout=30) as r:
+            return r.status, r.read().decode("utf-8")
+    except HTTPError as err:
+        return err.code, err.read().decode("utf-8", "replace")
+    except URLError:  # not listening yet
+        return 0, ""
+
+
+class AirflowBoot(threading.Thread):
+    """``airflow db migrate`` then ``airflow api-server``, started in the background when
+    the module starts, so Airflow comes up while the warehouse is being built."""
+
+    def __init__(self, home: Path, root: Path) -> None:
+        super().__init__(daemon=True)
+        (home / "dags").mkdir(parents=True)
+        passwords = home / "passwords.json"
+        passwords.write_text(json.dumps({"officer": "ita-test-password"}))
+        self.log = home / "api-server.log"
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.server: subprocess.Popen | None = None
+        self.error = ""
+        self.started = time.monotonic()
+        self.env = {
+            **os.environ,
+            "AIRFLOW_HOME": str(home),
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
+            "AIRFLOW__CORE__DAGS_FOLDER": str(home / "dags"),
+            "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO / "plugins"),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__AUTH_MANAGER": (
+                "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
+            ),
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "officer:viewer",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "False",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords),
+            "ITAFLOW_WAREHOUSE_URL": f"sqlite:///{root / 'warehouse.db'}",
+            "ITAFLOW_REPORTS_OUT": str(root / "reports"),
+            "ITAFLOW_PROVINCE": PROVINCE,
+        }
+
+    def run(self) -> None:
+        migrate = subprocess.run(
+            [sys.executable, "-m", "airflow", "db", "migrate"],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if migrate.returncode != 0:
+            self.error = migrate.stdout[-2000:] + migrate.stderr[-2000:]
+            return
+        with self.log.open("wb") as out:
+            self.server = subprocess.Popen(
+                [sys.executable, "-m", "airflow", "api-server", "-H", "127.0.0.1"]
+                + ["-p", str(self.port), "-w", "1"],
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own group, so its workers stop with it
+            )
+
+    def wait_up(self, limit: float = 60) -> None:
+        """Until the API answers; a skip (loudly) past ``limit`` seconds since the start."""
+        while _get(f"{self.base}/api/v2/monitor/health")[0] != 200:
+            if self.error or (self.server is not None and self.server.poll() is not None):
+                log = self.log.read_text() if self.log.exists() else ""
+                pytest.fail(f"airflow did not start: {self.error}{log[-3000:]}")
+            if time.monotonic() - self.started > limit:
+                message = f"airflow api-server took more than {limit:g} s to come up: SKIPPED"
+                warnings.warn(message, stacklevel=1)
+                print(f"\n{'!' * 78}\n{message}\n{'!' * 78}", file=sys.stderr)
+                pytest.skip(message)
+            time.sleep(0.5)
+
+    def stop(self) -> None:
+        self.join(130)
+        if self.server is None or self.server.poll() is not None:
+            return
+        os.killpg(self.server.pid, signal.SIGTERM)
+        try:
+            self.server.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.server.pid, signal.SIGKILL)
+            self.server.wait(10)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def airflow(root, tmp_path_factory, request):
+    """Started first (autouse) but only when the test that needs it was selected."""
+    if not any(
+        i.name == "test_plugin_mounts_in_real_airflow_api_server" for i in request.session.items
+    ):
+        yield None
+        return
+    boot = AirflowBoot(tmp_path_factory.mktemp("airflow"), root)
+    boot.start()
+    yield boot
+    boot.stop()
+
+
+def test_plugin_mounts_in_real_airflow_api_server(world, airflow):
+    """``airflow api-server`` loads the plugin from plugins/ and mounts /itaflow behind its login."""
+    from urllib.request import Request, urlopen
+
+    airflow.wait_up()
+    base = airflow.base
+    status, body = _get(f"{base}/itaflow/?fy=2566&round=H1")
+    assert status == 401, "the monitor must be behind Airflow's login"
+    login = Request(
+        f"{base}/auth/token",
+        data=json.dumps({"username": "officer", "password": "ita-test-password"}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urlopen(login, timeout=30) as r:
+        token = json.load(r)["access_token"]
+    status, body = _get(f"{base}/itaflow/?fy=2566&round=H1", token)
+    assert status == 200, body[-2000:]
+    assert "ติดตามการส่งรายงาน" in body and "องค์การบริหารส่วนตำบลด่านช้าง" in body
+    assert 'href="/itaflow/reports/' in body  # links carry the mount point
+    status, body = _get(f"{base}/itaflow/api/round?fy=2566&round=H1", token)
+    assert status == 200 and json.loads(body)["counts"]["received"] == 7
+    assert _get(f"{base}/itaflow/reports/..%2F..%2Fsecret.txt", token)[0] == 404
+    status, body = _get(f"{base}/api/v2/plugins", token)
+    plugins = {p["name"]: p for p in json.loads(body)["plugins"]}
+    mine = plugins["itaflow_monitor"]
+    assert mine["fastapi_apps"][0]["url_prefix"] == "/itaflow"
+    assert mine["external_views"][0]["name"] == "ติดตามการส่งรายงาน"
