@@ -82,7 +82,7 @@ def read_and_extract(
     try:
         with time_limit(settings.limits.seconds_per_file):
             doc: Document = read_path(path, settings.limits)
-            return extract(doc, file=display, sha256=sha, size=size)
+            return extract(doc, file=display, sha256=sha, size=size, province=settings.province)
     except FileTimeout:
         return unreadable(
             display,
