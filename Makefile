@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 UV := $(shell scripts/bootstrap-uv.sh)
 
-.PHONY: demo test install lint format bench clean-demo
+.PHONY: demo test install lint format bench clean-demo ui
 
 install:
 	$(UV) sync --frozen
@@ -17,6 +17,9 @@ test: install
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 	$(UV) run pytest -q -p no:cacheprovider
+
+ui: install
+	UV=$(UV) scripts/ui.sh
 
 lint:
 	$(UV) run ruff check --fix .

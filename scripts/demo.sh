@@ -5,17 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 UV=${UV:-uv}
-root=$PWD
-export ITAFLOW_HOME="$root/var/demo"
-export ITAFLOW_PROVINCE="${ITAFLOW_PROVINCE:-นครราชสีมา}"
-export ITAFLOW_REPORTS_OUT="$root/reports/out"
-export AIRFLOW_HOME="$root/.airflow"
-export AIRFLOW__CORE__DAGS_FOLDER="$root/dags"
-export AIRFLOW__CORE__PLUGINS_FOLDER="$root/plugins"
-export AIRFLOW__CORE__LOAD_EXAMPLES=False
-export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="sqlite:///$AIRFLOW_HOME/airflow.db"
-export AIRFLOW__LOGGING__LOGGING_LEVEL="${AIRFLOW__LOGGING__LOGGING_LEVEL:-WARNING}"
-export GX_ANALYTICS_ENABLED=False
+source scripts/env.sh
 mkdir -p "$AIRFLOW_HOME" "$ITAFLOW_HOME/inbox/samples" "$ITAFLOW_HOME/logs"
 log="$ITAFLOW_HOME/logs/demo-$(date +%Y%m%dT%H%M%S).log"
 
@@ -50,3 +40,5 @@ tail -1 "$log"
 step "Where things are"
 $UV run itaflow where
 echo "log:        $log"
+echo
+echo "Monitoring view (Airflow UI, page ติดตามการส่งรายงาน): make ui, then open http://localhost:8080/itaflow/"
