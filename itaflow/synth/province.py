@@ -60,6 +60,7 @@ def province_inbox(
     share_missing: float = 0.1,
     share_defective: float = 0.2,
     settings: Settings | None = None,
+    skip_layouts: tuple[str, ...] = ("pdf_unruled",),
 ) -> dict:
     """Fill ``out_dir`` with the province's submissions; return the manifest.
 
@@ -69,6 +70,7 @@ def province_inbox(
     ``format``/``layout``/``encoding``, ``received_at`` (ISO, also the file's
     mtime), ``late``, ``kind`` (original / resubmission / duplicate), ``version``,
     ``defect`` and ``truth`` (the planted findings) when defective, ``measures``.
+    ``skip_layouts``: layouts left out (borderless PDFs until the reader reads them).
     """
     from itaflow.settings import load
 
@@ -110,7 +112,7 @@ def province_inbox(
             out / name,
             rng,
             weights=FORMAT_WEIGHTS,
-            exclude_layouts=DEFECTS[defect].layouts_excluded if defect else (),
+            exclude_layouts=(DEFECTS[defect].layouts_excluded if defect else ()) + skip_layouts,
         )
         _stamp(path, received)
         files.append(
@@ -129,7 +131,7 @@ def province_inbox(
                 "measures": len(record.measures),
             }
         )
-    _resubmission(files, senders, fiscal_year, round_, out, rng, due)
+    _resubmission(files, senders, fiscal_year, round_, out, rng, due, skip_layouts)
     _duplicate(files, out, rng, due)
     return {
         "province": province_th,
@@ -142,7 +144,9 @@ def province_inbox(
     }
 
 
-def _resubmission(files, senders, fiscal_year, round_, out: Path, rng, due: date) -> None:
+def _resubmission(
+    files, senders, fiscal_year, round_, out: Path, rng, due: date, skip: tuple[str, ...]
+) -> None:
     """The first defective LAO sends a corrected version a few days later."""
     first = next((f for f in files if f["defect"]), files[0] if files else None)
     if first is None:
@@ -151,7 +155,9 @@ def _resubmission(files, senders, fiscal_year, round_, out: Path, rng, due: date
     record = make_record(row, fiscal_year, round_, rng)
     when = datetime.fromisoformat(first["received_at"]) + timedelta(days=rng.randint(2, 9))
     stem = out / (Path(first["file"]).stem + "_แก้ไข")
-    path, fmt, layout, enc = render_random(record, stem, rng, weights=FORMAT_WEIGHTS)
+    path, fmt, layout, enc = render_random(
+        record, stem, rng, weights=FORMAT_WEIGHTS, exclude_layouts=skip
+    )
     _stamp(path, when)
     files.append(
         {
