@@ -152,11 +152,10 @@ def tree(root: Path) -> dict[str, tuple]:
 def run_pipeline(settings: Settings, run_id: str) -> dict:
     """What the collect and validate DAGs do for one run."""
     collected = pipeline.collect(settings, run_id)
-    loaded = [
+    batches = pipeline.plan_batches(settings)
+    for batch in batches:
         pipeline.load_batch(pipeline.check_batch(batch, settings, run_id), settings, run_id)
-        for batch in pipeline.plan_batches(settings)
-    ]
-    pipeline.account(settings, loaded)  # raises when a run does not balance
+    pipeline.account(settings, batches)  # raises when a run does not balance or a file is stuck
     return collected
 
 

@@ -124,11 +124,12 @@ def snapshot(url: str) -> dict[str, list]:
 
 def finish_run(settings: Settings, run_id: str) -> list[dict]:
     """What the validate DAG does: plan the pending batches, check and load each."""
+    batches = pipeline.plan_batches(settings)
     loaded = [
         pipeline.load_batch(pipeline.check_batch(batch, settings, run_id), settings, run_id)
-        for batch in pipeline.plan_batches(settings)
+        for batch in batches
     ]
-    pipeline.account(settings, loaded)
+    pipeline.account(settings, batches)
     return loaded
 
 
