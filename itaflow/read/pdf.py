@@ -16,7 +16,7 @@ import pdfplumber
 
 from itaflow.models import Block, Document
 from itaflow.read.pdf_actualtext import prepare_layout
-from itaflow.read.pdf_columns import columns_table
+from itaflow.read.pdf_columns import Memory, columns_tables
 from itaflow.read.pdf_text import Glyph, glyphs_of, group_lines, line_text, lines_text
 from itaflow.read.safety import ENCRYPTED, ZIP_BOMB, Budget, Unreadable, corrupt
 
@@ -96,8 +96,13 @@ def _table_grid(table, glyphs: list[Glyph]) -> list[list[str]]:
     return [[row[c] for c in keep] for row in grid]
 
 
-def page_blocks(page, number: int, budget: Budget) -> tuple[list[Block], int]:
-    """Blocks of one page in reading order, and how many non-space characters it has."""
+def page_blocks(
+    page, number: int, budget: Budget, columns: Memory | None = None
+) -> tuple[list[Block], int]:
+    """Blocks of one page in reading order, and how many non-space characters it has.
+
+    ``columns`` carries the columns of tables without rulings from page to page.
+    """
     glyphs = glyphs_of(page.chars)
     n_chars = sum(1 for g in glyphs if not g.text.isspace())
     placed: list[tuple[float, Block]] = []
@@ -114,12 +119,14 @@ def page_blocks(page, number: int, budget: Budget) -> tuple[list[Block], int]:
         placed.append((top, Block(kind="table", rows=rows, page=number)))
     lines = group_lines(rest)
     if not placed:
-        found = columns_table(lines)
-        if found is not None:
-            start, end, rows = found
-            budget.tick(sum(len(r) for r in rows))
-            placed.append((lines[start].top, Block(kind="table", rows=rows, page=number)))
-            lines = lines[:start] + lines[end:]
+        used: set[int] = set()
+        for found in columns_tables(lines, columns):
+            budget.tick(sum(len(r) for r in found.rows))
+            placed.append(
+                (lines[found.start].top, Block(kind="table", rows=found.rows, page=number))
+            )
+            used.update(range(found.start, found.end))
+        lines = [line for k, line in enumerate(lines) if k not in used]
     for line in lines:
         text = line_text(line)
         if text:
@@ -207,6 +214,7 @@ def read_pdf(data: bytes, budget: Budget) -> Document:
         raise corrupt("PDF", repr(exc)) from exc
     blocks: list[Block] = []
     n_chars = has_images = 0
+    columns = Memory()
     with pdf:
         budget.pages(n_pages)
         if n_pages == 0:
@@ -214,7 +222,7 @@ def read_pdf(data: bytes, budget: Budget) -> Document:
         for number, page in enumerate(pdf.pages, start=1):
             budget.tick()
             prepare_layout(page)
-            page_out, chars = page_blocks(page, number, budget)
+            page_out, chars = page_blocks(page, number, budget, columns)
             blocks.extend(page_out)
             n_chars += chars
             has_images += len(page.images)

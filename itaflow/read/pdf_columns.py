@@ -1,25 +1,58 @@
-"""A table without rulings, from where its words sit: space-aligned columns in a PDF.
+"""Tables without rulings, from where their words sit: space-aligned columns in a PDF.
 
-Columns are the x-ranges covered by the segments (runs of glyphs without a wide
-gap) of multi-segment lines; a row starts at a line whose first column begins a
-numbered item ("1", "๑.", "2)") or, when nothing is numbered, holds text in the
-first column. Lines in between are wrapped continuations and join their cell
-with "\\n". Header lines before the first row become one header row.
+A line splits into segments where glyphs are further apart than a word space;
+the x-ranges of the segments of multi-segment lines, merged where they overlap,
+are the columns. Reports repeat their header on every page, so the ranges seen
+under one header are remembered for the whole document (``Memory``) and every
+page under that header gets the same columns.
+
+Rows: cells are padded, so a new row starts where the gap between two lines is
+wider than the line pitch inside a cell; the lines before the first row are the
+header. Without such gaps a row starts at a numbered first cell ("1", "๑.",
+"2)") or, when nothing is numbered, at text in the first column. Lines inside a
+row are wrapped cell text and join their cell with "\\n".
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from itaflow.read.pdf_text import Glyph, Line, line_text
 
 # "1", "๑.", "2)", "3.การ" start an item; "1.1" is a sub-item inside one.
 _ENUM = re.compile(r"^\(?[0-9๐-๙]{1,3}([.)](?![0-9๐-๙])|(\s|$))")
-SEGMENT_GAP = 1.0  # x font size: wider than any space between words in one cell
+SEGMENT_GAP = 0.5  # x font size: a word space is ~0.25, the padding between cells ≥ 0.8
+WORD_GAP = 0.15  # x font size: where a segment that straddles two columns may be cut
+ROW_GAP = 0.3  # x font size beyond the line pitch: the padding that separates rows
+MIN_PITCH = 0.8  # x font size: lines closer than this are one line set in two fonts
+PARAGRAPH = 0.6  # share of the table's width: a single line this wide is body text
+
+Span = tuple[float, float]
 
 
-def segments(line: Line) -> list[list[Glyph]]:
-    """Split a line's glyphs where the gap is wider than ``SEGMENT_GAP`` em."""
+@dataclass
+class Memory:
+    """What earlier pages of the same document taught: column ranges per header, line pitch."""
+
+    ranges: dict[str, list[Span]] = field(default_factory=dict)
+    last_header: str | None = None
+    pitch: float | None = None  # line pitch inside a cell, in points
+    gap_rows: bool = False  # rows were told apart by the padding between them
+    row_gap: float | None = None  # distance between the last line of a row and the next row
+
+
+@dataclass
+class Found:
+    """One table: lines ``start:end`` of the page made it; ``rows`` of equal width."""
+
+    start: int
+    end: int
+    rows: list[list[str]]
+
+
+def segments(line: Line, gap: float = SEGMENT_GAP) -> list[list[Glyph]]:
+    """Split a line's glyphs where the gap is wider than ``gap`` em."""
     out: list[list[Glyph]] = []
     right = None
     for g in line.glyphs:
@@ -27,22 +60,20 @@ def segments(line: Line) -> list[list[Glyph]]:
             if out:
                 out[-1].append(g)  # an explicit space stays in its segment
             continue
-        if right is None or g.x0 - right > SEGMENT_GAP * g.size:
+        if right is None or g.x0 - right > gap * g.size:
             out.append([])
         out[-1].append(g)
         right = g.x1 if right is None else max(right, g.x1)
     return out
 
 
-def _column_spans(seg_lists: list[list[list[Glyph]]]) -> list[tuple[float, float]]:
-    intervals = sorted(
-        (min(g.x0 for g in s), max(g.x1 for g in s))
-        for segs in seg_lists
-        if len(segs) >= 2
-        for s in segs
-    )
+def _extent(seg: list[Glyph]) -> Span:
+    return min(g.x0 for g in seg), max(g.x1 for g in seg)
+
+
+def _merge(intervals: list[Span]) -> list[Span]:
     spans: list[list[float]] = []
-    for x0, x1 in intervals:
+    for x0, x1 in sorted(intervals):
         if spans and x0 <= spans[-1][1] + 2:
             spans[-1][1] = max(spans[-1][1], x1)
         else:
@@ -50,51 +81,193 @@ def _column_spans(seg_lists: list[list[list[Glyph]]]) -> list[tuple[float, float
     return [(a, b) for a, b in spans]
 
 
-def _column_of(x0: float, spans: list[tuple[float, float]]) -> int:
-    for i in range(len(spans) - 1, -1, -1):
-        if x0 >= spans[i][0] - 2:
-            return i
-    return 0
+def _overlap(a: Span, b: Span) -> float:
+    return min(a[1], b[1]) - max(a[0], b[0])
 
 
-def columns_table(lines: list[Line]) -> tuple[int, int, list[list[str]]] | None:
-    """Find one space-aligned table in ``lines``: ``(start, end, rows)`` or None."""
-    segs = [segments(line) for line in lines]
-    wide = [i for i, s in enumerate(segs) if len(s) >= 3]
-    if len(wide) < 2:
+def _column_of(ext: Span, spans: list[Span]) -> int:
+    """The column overlapping ``ext`` most; the nearest one when it sits in a gutter."""
+    return max(range(len(spans)), key=lambda i: _overlap(ext, spans[i]))
+
+
+def _crossed(ext: Span, spans: list[Span]) -> int:
+    return sum(1 for s in spans if _overlap(ext, s) > 0)
+
+
+def _gaps(lines: list[Line], start: int, end: int) -> list[float]:
+    """Vertical distance from each line to the one above it (0 for the first)."""
+    return [0.0] + [lines[k].mid - lines[k - 1].mid for k in range(start + 1, end)]
+
+
+def _pitch(gaps: list[float], size: float, known: float | None) -> float:
+    """The line pitch inside a cell: the smallest gap that is a real line break."""
+    real = [g for g in gaps if g >= MIN_PITCH * size]
+    candidates = real + ([known] if known else [])
+    return min(candidates) if candidates else 1.2 * size
+
+
+def _region(
+    lines: list[Line], segs: list[list[list[Glyph]]], i: int, known: dict[str, list[Span]]
+) -> tuple[int, int] | None:
+    """The next run of table lines at or after line ``i``: from a line of 3+
+    segments to the last multi-segment line before a paragraph of body text.
+    It needs two lines of 3+ segments, or one that is a header seen before."""
+    wide = [k for k in range(i, len(lines)) if len(segs[k]) >= 3]
+    if not wide:
         return None
     start = wide[0]
-    end = max(i for i, s in enumerate(segs) if len(s) >= 2) + 1
-    while end < len(lines):  # wrapped continuation lines right below the last row
-        gap = lines[end].top - lines[end - 1].top
-        if gap > 1.8 * lines[end - 1].size or len(segs[end]) != 1:
-            break
-        end += 1
-    spans = _column_spans(segs[start:end])
-    if len(spans) < 3:
-        return None
+    left = min(_extent(s)[0] for s in segs[start])
+    right = max(_extent(s)[1] for s in segs[start])
+    last = start
+    for k in range(start + 1, len(lines)):
+        if len(segs[k]) >= 2:
+            last = k
+            left = min(left, _extent(segs[k][0])[0])
+            right = max(right, _extent(segs[k][-1])[1])
+            continue
+        ext = _extent(segs[k][0])
+        paragraph = ext[1] - ext[0] > PARAGRAPH * (right - left)
+        if paragraph and k + 1 < len(lines) and len(segs[k + 1]) == 1:
+            break  # two lines of running text: the table ended above them
+    if sum(1 for k in wide if k <= last) < 2 and line_text(lines[start]) not in known:
+        return _region(lines, segs, last + 1, known) if last + 1 < len(lines) else None
+    return start, last + 1
 
-    cells: list[list[str]] = []  # per line, text per column
-    for i in range(start, end):
-        row = [""] * len(spans)
-        for s in segs[i]:
-            col = _column_of(min(g.x0 for g in s), spans)
-            text = line_text(Line(glyphs=s))
-            row[col] = f"{row[col]} {text}".strip()
-        cells.append(row)
 
+def _cells(segs: list[list[Glyph]], spans: list[Span]) -> list[str]:
+    """A line's text per column. A lone segment over several columns (a group
+    heading) stays in the column it starts in; a segment of a multi-segment
+    line that straddles a gutter is cut into words, each to its own column."""
+    row: list[list[str]] = [[] for _ in spans]
+    for seg in segs:
+        ext = _extent(seg)
+        if len(segs) == 1 and _crossed(ext, spans) > 1:
+            col = next(i for i, s in enumerate(spans) if _overlap(ext, s) > 0)
+            row[col].append(line_text(Line(glyphs=seg)))
+            continue
+        pieces = segments(Line(glyphs=seg), WORD_GAP) if _crossed(ext, spans) > 1 else [seg]
+        for piece in pieces:
+            row[_column_of(_extent(piece), spans)].append(line_text(Line(glyphs=piece)))
+    return [" ".join(t for t in texts if t) for texts in row]
+
+
+def _with_titles(spans: list[Span], titles: list[Span], size: float) -> list[Span]:
+    """Add the header's titles to the columns found in the body.
+
+    A centred title can sit in a gutter beside its column's text ("ที่" over
+    "๗."): it joins the column clearly nearest to it; a title with no text
+    near it below is a column of its own (empty on this page).
+    """
+    out = [list(s) for s in spans]
+    for t in sorted(titles):
+        if any(_overlap(t, s) > 0 for s in out):
+            continue
+        left = max((s for s in out if s[1] <= t[0]), key=lambda s: s[1], default=None)
+        right = min((s for s in out if s[0] >= t[1]), key=lambda s: s[0], default=None)
+        dl = t[0] - left[1] if left else float("inf")
+        dr = right[0] - t[1] if right else float("inf")
+        if left and dl < dr / 2 and (right or dl < size):
+            left[1] = t[1]
+        elif right and dr < dl / 2 and (left or dr < size):
+            right[0] = t[0]
+        else:
+            out.append(list(t))
+            out.sort()
+    return [(a, b) for a, b in out]
+
+
+def _rows(lines: list[list[str]], starts: list[int]) -> list[list[list[str]]]:
+    """Lines grouped into rows; lines before the first start make the header row."""
+    groups: list[list[list[str]]] = []
+    for k, cells in enumerate(lines):
+        if k in starts or not groups:
+            groups.append([])
+        groups[-1].append(cells)
+    return groups
+
+
+def _row_starts(cells: list[list[str]]) -> list[int]:
+    """Row starts where no padding tells rows apart: a numbered first cell, else
+    text in the first column."""
     numbered = [k for k, row in enumerate(cells) if _ENUM.match(row[0])]
     if len(numbered) >= 2:
-        starts = set(numbered)
-    else:
-        starts = {k for k, row in enumerate(cells) if row[0]}
-        if len(starts) < 2:
-            starts = {k for k, i in enumerate(range(start, end)) if len(segs[i]) >= 2}
-    first = min(starts)
-    groups: list[list[list[str]]] = [cells[:first]] if first else []
-    for k in range(first, len(cells)):
-        if k in starts:
-            groups.append([])
-        groups[-1].append(cells[k])
+        return numbered
+    starts = [k for k, row in enumerate(cells) if row[0]]
+    return starts if len(starts) >= 2 else [0]
+
+
+def _table(
+    lines: list[Line], segs: list[list[list[Glyph]]], start: int, end: int, memory: Memory
+) -> Found | None:
+    size = max(lines[start].size, 1.0)
+    gaps = _gaps(lines, start, end)
+    pitch = _pitch(gaps[1:], size, memory.pitch)
+    wider = [g for g in gaps[1:] if g > pitch + ROW_GAP * size]
+    row_gap = min(wider + ([memory.row_gap] if memory.row_gap else []), default=None)
+    # single-column lines below the last multi-column line: wrapped text of the
+    # last row, or a row of its own one row's padding below (not a signature)
+    while end < len(lines) and len(segs[end]) == 1:
+        gap = lines[end].mid - lines[end - 1].mid
+        if gap > (row_gap or pitch) + ROW_GAP * size:
+            break
+        end += 1
+        gaps.append(gap)
+    padded = [k for k, g in enumerate(gaps) if k and g > pitch + ROW_GAP * size]
+    by_gap = len(padded) >= 2 or bool(padded and memory.gap_rows)
+
+    # the header (and its repeats inside the table) is no evidence for the
+    # columns: its titles are centred, the body's text starts at the column's edge
+    titled: set[int] = set()
+    if by_gap:
+        groups = _rows([[str(k)] for k in range(start, end)], padded)
+        texts = [" ".join(line_text(lines[int(c[0])]) for c in g) for g in groups]
+        for g, text in zip(groups, texts, strict=True):
+            if text == texts[0]:
+                titled.update(int(c[0]) for c in g)
+    header = line_text(lines[start])
+    own = [
+        _extent(s)
+        for k in range(start, end)
+        if len(segs[k]) >= 2 and k not in titled
+        for s in segs[k]
+    ]
+    known = memory.ranges.get(header, [])
+    if not known and memory.last_header:  # a page of the table without its header?
+        last = memory.ranges[memory.last_header]
+        if len(_merge(own + last)) == len(_merge(last)):
+            header, known = memory.last_header, last
+    titles = [_extent(s) for k in sorted(titled) for s in segs[k]]
+    spans = _with_titles(_merge(own + known), titles, size)
+    if len(spans) < 3:
+        return None
+    memory.ranges[header] = own + known
+    memory.last_header = header
+    memory.pitch = pitch
+    memory.gap_rows = memory.gap_rows or by_gap
+    memory.row_gap = row_gap if by_gap else memory.row_gap
+
+    cells = [_cells(segs[k], spans) for k in range(start, end)]
+    starts = padded if by_gap else _row_starts(cells)
+    groups = _rows(cells, starts)
     rows = [["\n".join(r[c] for r in g if r[c]) for c in range(len(spans))] for g in groups]
-    return start, end, [r for r in rows if any(r)]
+    return Found(start, end, [r for r in rows if any(r)])
+
+
+def columns_tables(lines: list[Line], memory: Memory | None = None) -> list[Found]:
+    """Every space-aligned table in a page's ``lines``, top to bottom.
+
+    Pass one ``memory`` for all pages of a document so that a table continued
+    over pages keeps its columns.
+    """
+    memory = memory if memory is not None else Memory()
+    segs = [segments(line) for line in lines]
+    found: list[Found] = []
+    i = 0
+    while (region := _region(lines, segs, i, memory.ranges)) is not None:
+        table = _table(lines, segs, *region, memory)
+        if table is not None:
+            found.append(table)
+        i = table.end if table is not None else region[1]
+        if i >= len(lines):
+            break
+    return found
