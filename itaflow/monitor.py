@@ -83,30 +83,11 @@ class Query:
 
 
 def available_rounds(url: str, province: str | None) -> list[dict[str, Any]]:
-    """Rounds the warehouse knows, newest first: each with how many LAOs of ``province``
-    (None: any) have a judged submission for it. A round is known when a submission
-    states it or it has a ``rounds`` row (a compiled report or a moved deadline).
+    """Rounds the warehouse knows, newest first, each with how many LAOs of ``province``
+    (None: any) sent a judged submission for it."""
+    from itaflow.warehouse import rounds_sent
 
-    Read-only; the small query lives here until ``itaflow.warehouse`` offers one.
-    """
-    from sqlalchemy import distinct, func, select
-
-    from itaflow.warehouse.db import engine_for
-    from itaflow.warehouse.schema import agencies, rounds, submissions
-
-    s, a = submissions.c, agencies.c
-    sent = (
-        select(s.fiscal_year, s.round, func.count(distinct(s.lao_code)))
-        .select_from(submissions.join(agencies, a.lao_code == s.lao_code))
-        .where(s.fiscal_year.is_not(None), s.round.in_(periods.ROUNDS), s.status != "received")
-        .group_by(s.fiscal_year, s.round)
-    )
-    if province is not None:
-        sent = sent.where(a.province_th == province)
-    with engine_for(url).connect() as conn:
-        counts = {(int(fy), rnd): int(n) for fy, rnd, n in conn.execute(sent)}
-        for fy, rnd in conn.execute(select(rounds.c.fiscal_year, rounds.c.round)):
-            counts.setdefault((int(fy), rnd), 0)
+    counts = rounds_sent(url, province, periods.ROUNDS)
     return [round_item(fy, rnd, n) for (fy, rnd), n in sorted(counts.items(), key=_newest)]
 
 

@@ -30,6 +30,7 @@ from itaflow.warehouse.queries import (
     report_data,
     report_run_history,
     report_run_sent,
+    rounds_sent,
     set_due_date,
 )
 
@@ -50,6 +51,7 @@ __all__ = [
     "report_data",
     "report_run_history",
     "report_run_sent",
+    "rounds_sent",
     "set_due_date",
     "submission_status",
     "sync_registry",

@@ -13,7 +13,17 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, Engine, bindparam, insert, select, update
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Engine,
+    bindparam,
+    distinct,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import URL
 
 from itaflow import periods
@@ -29,7 +39,7 @@ from itaflow.warehouse.db import (
     write_tx,
 )
 from itaflow.warehouse.load import CHUNK, LoadError, clean
-from itaflow.warehouse.schema import MAIL_STATUSES, report_runs, rounds
+from itaflow.warehouse.schema import MAIL_STATUSES, agencies, report_runs, rounds, submissions
 
 # A file that states no round is listed with a round's unmatched files when it
 # arrived between the round's start and this long after its due date.
@@ -390,3 +400,25 @@ def report_run_history(
             }
             for r in rows
         ]
+
+
+def rounds_sent(
+    engine: Engine | str | URL, province: str | None, known_rounds: Sequence[str]
+) -> dict[tuple[int, str], int]:
+    """Every round the warehouse knows, with how many LAOs of ``province`` (None: any)
+    have a judged submission for it. A round is known when a submission states it or
+    it has a ``rounds`` row (a compiled report or a moved deadline). Read-only."""
+    s, a = submissions.c, agencies.c
+    sent = (
+        select(s.fiscal_year, s.round, func.count(distinct(s.lao_code)))
+        .select_from(submissions.join(agencies, a.lao_code == s.lao_code))
+        .where(s.fiscal_year.is_not(None), s.round.in_(known_rounds), s.status != "received")
+        .group_by(s.fiscal_year, s.round)
+    )
+    if province is not None:
+        sent = sent.where(a.province_th == province)
+    with engine_for(engine).connect() as conn:
+        counts = {(int(fy), rnd): int(n) for fy, rnd, n in conn.execute(sent)}
+        for fy, rnd in conn.execute(select(rounds.c.fiscal_year, rounds.c.round)):
+            counts.setdefault((int(fy), rnd), 0)
+    return counts
