@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from itaflow.read.pdf_text import Glyph, Line, line_text
 
@@ -24,11 +25,12 @@ from itaflow.read.pdf_text import Glyph, Line, line_text
 _ENUM = re.compile(r"^\(?[0-9๐-๙]{1,3}([.)](?![0-9๐-๙])|(\s|$))")
 SEGMENT_GAP = 0.5  # x font size: a word space is ~0.25, the padding between cells ≥ 0.8
 WORD_GAP = 0.15  # x font size: where a segment that straddles two columns may be cut
-ROW_GAP = 0.3  # x font size beyond the line pitch: the padding that separates rows
+ROW_GAP = 0.15  # x font size beyond the line pitch: the padding that separates rows
 MIN_PITCH = 0.8  # x font size: lines closer than this are one line set in two fonts
 PARAGRAPH = 0.6  # share of the table's width: a single line this wide is body text
 
 Span = tuple[float, float]
+T = TypeVar("T")
 
 
 @dataclass
@@ -94,9 +96,15 @@ def _crossed(ext: Span, spans: list[Span]) -> int:
     return sum(1 for s in spans if _overlap(ext, s) > 0)
 
 
-def _gaps(lines: list[Line], start: int, end: int) -> list[float]:
-    """Vertical distance from each line to the one above it (0 for the first)."""
-    return [0.0] + [lines[k].mid - lines[k - 1].mid for k in range(start + 1, end)]
+def _drop(lines: list[Line], k: int) -> float:
+    """How far line ``k`` sits below line ``k - 1``, by their glyphs' median
+    middles (a superscript or a taller mark does not move a line)."""
+
+    def middle(line: Line) -> float:
+        mids = sorted(g.mid for g in line.glyphs if not g.text.isspace())
+        return mids[len(mids) // 2]
+
+    return middle(lines[k]) - middle(lines[k - 1])
 
 
 def _pitch(gaps: list[float], size: float, known: float | None) -> float:
@@ -112,26 +120,36 @@ def _region(
     """The next run of table lines at or after line ``i``: from a line of 3+
     segments to the last multi-segment line before a paragraph of body text.
     It needs two lines of 3+ segments, or one that is a header seen before."""
-    wide = [k for k in range(i, len(lines)) if len(segs[k]) >= 3]
-    if not wide:
-        return None
-    start = wide[0]
-    left = min(_extent(s)[0] for s in segs[start])
-    right = max(_extent(s)[1] for s in segs[start])
-    last = start
-    for k in range(start + 1, len(lines)):
-        if len(segs[k]) >= 2:
-            last = k
-            left = min(left, _extent(segs[k][0])[0])
-            right = max(right, _extent(segs[k][-1])[1])
-            continue
-        ext = _extent(segs[k][0])
-        paragraph = ext[1] - ext[0] > PARAGRAPH * (right - left)
-        if paragraph and k + 1 < len(lines) and len(segs[k + 1]) == 1:
-            break  # two lines of running text: the table ended above them
-    if sum(1 for k in wide if k <= last) < 2 and line_text(lines[start]) not in known:
-        return _region(lines, segs, last + 1, known) if last + 1 < len(lines) else None
-    return start, last + 1
+    while True:
+        start = next((k for k in range(i, len(lines)) if len(segs[k]) >= 3), None)
+        if start is None:
+            return None
+        left = min(_extent(s)[0] for s in segs[start])
+        right = max(_extent(s)[1] for s in segs[start])
+        last, wide = start, 1
+        for k in range(start + 1, len(lines)):
+            if len(segs[k]) >= 2:
+                last, wide = k, wide + (len(segs[k]) >= 3)
+                left = min(left, _extent(segs[k][0])[0])
+                right = max(right, _extent(segs[k][-1])[1])
+                continue
+            ext = _extent(segs[k][0])
+            paragraph = ext[1] - ext[0] > PARAGRAPH * (right - left)
+            if paragraph and k + 1 < len(lines) and len(segs[k + 1]) == 1:
+                break  # two lines of running text: the table ended above them
+        if wide >= 2 or line_text(lines[start]) in known:
+            return start, last + 1
+        i = last + 1
+
+
+def _title_above(segs: list[list[Glyph]], left: float, width: float, size: float) -> bool:
+    """Whether a line just above a table's first wide line can be the top of
+    its header (titles centred vertically): several segments, or one that is
+    not running text starting at the table's left edge."""
+    if len(segs) >= 2:
+        return True
+    x0, x1 = _extent(segs[0])
+    return x0 > left + size and x1 - x0 < PARAGRAPH * width
 
 
 def _cells(segs: list[list[Glyph]], spans: list[Span]) -> list[str]:
@@ -176,81 +194,117 @@ def _with_titles(spans: list[Span], titles: list[Span], size: float) -> list[Spa
     return [(a, b) for a, b in out]
 
 
-def _rows(lines: list[list[str]], starts: list[int]) -> list[list[list[str]]]:
+def _rows(items: list[T], starts: set[int]) -> list[list[T]]:
     """Lines grouped into rows; lines before the first start make the header row."""
-    groups: list[list[list[str]]] = []
-    for k, cells in enumerate(lines):
+    groups: list[list[T]] = []
+    for k, item in enumerate(items):
         if k in starts or not groups:
             groups.append([])
-        groups[-1].append(cells)
+        groups[-1].append(item)
     return groups
 
 
-def _row_starts(cells: list[list[str]]) -> list[int]:
+def _row_starts(cells: list[list[str]]) -> set[int]:
     """Row starts where no padding tells rows apart: a numbered first cell, else
     text in the first column."""
-    numbered = [k for k, row in enumerate(cells) if _ENUM.match(row[0])]
+    numbered = {k for k, row in enumerate(cells) if _ENUM.match(row[0])}
     if len(numbered) >= 2:
         return numbered
-    starts = [k for k, row in enumerate(cells) if row[0]]
-    return starts if len(starts) >= 2 else [0]
+    starts = {k for k, row in enumerate(cells) if row[0]}
+    return starts if len(starts) >= 2 else {0}
 
 
 def _table(
-    lines: list[Line], segs: list[list[list[Glyph]]], start: int, end: int, memory: Memory
+    lines: list[Line],
+    segs: list[list[list[Glyph]]],
+    region: tuple[int, int],
+    lowest: int,
+    memory: Memory,
+    first_on_page: bool,
 ) -> Found | None:
+    """The table in ``region`` of lines, grown up to its header's top line (not
+    above ``lowest``) and down over the single-column lines of its last row."""
+    start, end = region
+    header = line_text(lines[start])
     size = max(lines[start].size, 1.0)
-    gaps = _gaps(lines, start, end)
-    pitch = _pitch(gaps[1:], size, memory.pitch)
-    wider = [g for g in gaps[1:] if g > pitch + ROW_GAP * size]
-    row_gap = min(wider + ([memory.row_gap] if memory.row_gap else []), default=None)
-    # single-column lines below the last multi-column line: wrapped text of the
-    # last row, or a row of its own one row's padding below (not a signature)
+    inner = [_drop(lines, k) for k in range(start + 1, end)]
+    pitch = _pitch(inner, size, memory.pitch)
+    near = pitch + ROW_GAP * size  # farther apart than this, two lines are two rows
+    row_gap = min([g for g in inner if g > near] + [memory.row_gap or float("inf")])
+    row_gap = row_gap if row_gap < float("inf") else None
+    left = min(_extent(s[0])[0] for s in segs[start:end] if s)
+    width = max(_extent(s[-1])[1] for s in segs[start:end] if s) - left
+    while (
+        start > lowest
+        and _drop(lines, start) <= near
+        and _title_above(segs[start - 1], left, width, size)
+    ):
+        start -= 1
+    # single-column lines below: wrapped text of the last row, or a row of its
+    # own one row's padding below (a signature sits farther away)
     while end < len(lines) and len(segs[end]) == 1:
-        gap = lines[end].mid - lines[end - 1].mid
-        if gap > (row_gap or pitch) + ROW_GAP * size:
+        if _drop(lines, end) > (row_gap or pitch) + ROW_GAP * size:
             break
         end += 1
-        gaps.append(gap)
-    padded = [k for k, g in enumerate(gaps) if k and g > pitch + ROW_GAP * size]
+    gaps = [0.0] + [_drop(lines, k) for k in range(start + 1, end)]
+    padded = {k for k, g in enumerate(gaps) if k and g > near}
     by_gap = len(padded) >= 2 or bool(padded and memory.gap_rows)
 
-    # the header (and its repeats inside the table) is no evidence for the
-    # columns: its titles are centred, the body's text starts at the column's edge
-    titled: set[int] = set()
-    if by_gap:
-        groups = _rows([[str(k)] for k in range(start, end)], padded)
-        texts = [" ".join(line_text(lines[int(c[0])]) for c in g) for g in groups]
-        for g, text in zip(groups, texts, strict=True):
-            if text == texts[0]:
-                titled.update(int(c[0]) for c in g)
-    header = line_text(lines[start])
-    own = [
-        _extent(s)
-        for k in range(start, end)
-        if len(segs[k]) >= 2 and k not in titled
-        for s in segs[k]
-    ]
     known = memory.ranges.get(header, [])
-    if not known and memory.last_header:  # a page of the table without its header?
-        last = memory.ranges[memory.last_header]
-        if len(_merge(own + last)) == len(_merge(last)):
+    if not known and memory.last_header and first_on_page:
+        last = memory.ranges[memory.last_header]  # a page of that table without its header?
+        if len(_merge(_intervals(segs, start, end, set()) + last)) == len(last):
             header, known = memory.last_header, last
-    titles = [_extent(s) for k in sorted(titled) for s in segs[k]]
-    spans = _with_titles(_merge(own + known), titles, size)
+
+    def layout(titled: set[int]) -> tuple[list[Span], list[Span], list[list[str]]]:
+        body = _merge(_intervals(segs, start, end, titled) + known)
+        spans = _with_titles(body, [_extent(s) for k in sorted(titled) for s in segs[k]], size)
+        return body, spans, [_cells(segs[k], spans) for k in range(start, end)]
+
+    if by_gap:
+        starts = padded
+        body, spans, cells = layout(_titled(lines, start, end, starts))
+    else:  # rows start at numbers in the first column: find them, then the header above
+        body, spans, cells = layout(set())
+        starts = _row_starts(cells)
+        if titled := _titled(lines, start, end, starts):
+            body, spans, cells = layout(titled)
+            starts = _row_starts(cells)
     if len(spans) < 3:
         return None
-    memory.ranges[header] = own + known
+    memory.ranges[header] = body
     memory.last_header = header
     memory.pitch = pitch
     memory.gap_rows = memory.gap_rows or by_gap
     memory.row_gap = row_gap if by_gap else memory.row_gap
-
-    cells = [_cells(segs[k], spans) for k in range(start, end)]
-    starts = padded if by_gap else _row_starts(cells)
-    groups = _rows(cells, starts)
-    rows = [["\n".join(r[c] for r in g if r[c]) for c in range(len(spans))] for g in groups]
+    rows = [
+        ["\n".join(r[c] for r in g if r[c]) for c in range(len(spans))]
+        for g in _rows(cells, starts)
+    ]
     return Found(start, end, [r for r in rows if any(r)])
+
+
+def _intervals(segs: list[list[list[Glyph]]], start: int, end: int, skip: set[int]) -> list[Span]:
+    """Where the segments of multi-segment lines sit (a lone segment may span columns)."""
+    return [
+        _extent(s)
+        for k in range(start, end)
+        if len(segs[k]) >= 2 and k not in skip
+        for s in segs[k]
+    ]
+
+
+def _titled(lines: list[Line], start: int, end: int, starts: set[int]) -> set[int]:
+    """The header's lines (those before the first row) and those of its repeats.
+
+    They are no evidence for the columns: titles are centred, while the body's
+    text starts at its column's edge.
+    """
+    groups = _rows(list(range(start, end)), starts)
+    if not groups or 0 in starts:
+        return set()
+    texts = [" ".join(line_text(lines[k]) for k in g) for g in groups]
+    return {k for g, text in zip(groups, texts, strict=True) if text == texts[0] for k in g}
 
 
 def columns_tables(lines: list[Line], memory: Memory | None = None) -> list[Found]:
@@ -263,11 +317,9 @@ def columns_tables(lines: list[Line], memory: Memory | None = None) -> list[Foun
     segs = [segments(line) for line in lines]
     found: list[Found] = []
     i = 0
-    while (region := _region(lines, segs, i, memory.ranges)) is not None:
-        table = _table(lines, segs, *region, memory)
+    while i < len(lines) and (region := _region(lines, segs, i, memory.ranges)) is not None:
+        table = _table(lines, segs, region, i, memory, first_on_page=not found)
         if table is not None:
             found.append(table)
         i = table.end if table is not None else region[1]
-        if i >= len(lines):
-            break
     return found
