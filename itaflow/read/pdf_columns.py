@@ -2,8 +2,8 @@
 
 A line splits into segments where glyphs are further apart than a word space;
 the x-ranges of the segments of multi-segment lines, merged where they overlap,
-are the columns. Reports repeat their header on every page, so the ranges seen
-under one header are remembered for the whole document (``Memory``) and every
+are the columns. Reports repeat their header on every page, so what was seen
+under one header is remembered for the whole document (``Memory``) and every
 page under that header gets the same columns.
 
 Rows: cells are padded, so a new row starts where the gap between two lines is
@@ -34,14 +34,21 @@ T = TypeVar("T")
 
 
 @dataclass
-class Memory:
-    """What earlier pages of the same document taught: column ranges per header, line pitch."""
+class Seen:
+    """A table as earlier pages showed it under one header."""
 
-    ranges: dict[str, list[Span]] = field(default_factory=dict)
-    last_header: str | None = None
-    pitch: float | None = None  # line pitch inside a cell, in points
-    gap_rows: bool = False  # rows were told apart by the padding between them
-    row_gap: float | None = None  # distance between the last line of a row and the next row
+    spans: list[Span]  # where the body's text sits, merged
+    pitch: float  # line pitch inside a cell, in points
+    row_gap: float | None  # distance from a row's last line to the next row's first
+    by_gap: bool  # rows were told apart by the padding between them
+
+
+@dataclass
+class Memory:
+    """What earlier pages of one document taught, per header text."""
+
+    tables: dict[str, Seen] = field(default_factory=dict)
+    last: str | None = None
 
 
 @dataclass
@@ -115,31 +122,32 @@ def _pitch(gaps: list[float], size: float, known: float | None) -> float:
 
 
 def _region(
-    lines: list[Line], segs: list[list[list[Glyph]]], i: int, known: dict[str, list[Span]]
+    lines: list[Line], segs: list[list[list[Glyph]]], i: int, known: dict[str, Seen]
 ) -> tuple[int, int] | None:
     """The next run of table lines at or after line ``i``: from a line of 3+
     segments to the last multi-segment line before a paragraph of body text.
     It needs two lines of 3+ segments, or one that is a header seen before."""
-    while True:
+    while i < len(lines):
         start = next((k for k in range(i, len(lines)) if len(segs[k]) >= 3), None)
         if start is None:
             return None
         left = min(_extent(s)[0] for s in segs[start])
         right = max(_extent(s)[1] for s in segs[start])
-        last, wide = start, 1
-        for k in range(start + 1, len(lines)):
+        last, wide, k = start, 1, start + 1
+        while k < len(lines):
             if len(segs[k]) >= 2:
                 last, wide = k, wide + (len(segs[k]) >= 3)
                 left = min(left, _extent(segs[k][0])[0])
                 right = max(right, _extent(segs[k][-1])[1])
-                continue
-            ext = _extent(segs[k][0])
-            paragraph = ext[1] - ext[0] > PARAGRAPH * (right - left)
-            if paragraph and k + 1 < len(lines) and len(segs[k + 1]) == 1:
-                break  # two lines of running text: the table ended above them
+            elif k + 1 < len(lines) and len(segs[k + 1]) == 1:
+                x0, x1 = _extent(segs[k][0])
+                if x1 - x0 > PARAGRAPH * (right - left):
+                    break  # two lines of running text: the table ended above them
+            k += 1
         if wide >= 2 or line_text(lines[start]) in known:
             return start, last + 1
-        i = last + 1
+        i = k  # nothing but single segments between ``last`` and ``k``
+    return None
 
 
 def _title_above(segs: list[list[Glyph]], left: float, width: float, size: float) -> bool:
@@ -226,14 +234,19 @@ def _table(
     above ``lowest``) and down over the single-column lines of its last row."""
     start, end = region
     header = line_text(lines[start])
+    seen = memory.tables.get(header)
+    if seen is None and memory.last and first_on_page:
+        last = memory.tables[memory.last]  # a page of that table without its header?
+        if len(_merge(_intervals(segs, start, end, set()) + last.spans)) == len(last.spans):
+            header, seen = memory.last, last
     size = max(lines[start].size, 1.0)
     inner = [_drop(lines, k) for k in range(start + 1, end)]
-    pitch = _pitch(inner, size, memory.pitch)
+    pitch = _pitch(inner, size, seen.pitch if seen else None)
     near = pitch + ROW_GAP * size  # farther apart than this, two lines are two rows
-    row_gap = min([g for g in inner if g > near] + [memory.row_gap or float("inf")])
-    row_gap = row_gap if row_gap < float("inf") else None
-    left = min(_extent(s[0])[0] for s in segs[start:end] if s)
-    width = max(_extent(s[-1])[1] for s in segs[start:end] if s) - left
+    wider = [g for g in inner if g > near] + ([seen.row_gap] if seen and seen.row_gap else [])
+    row_gap = min(wider, default=None)
+    left = min(_extent(s[0])[0] for s in segs[start:end])
+    width = max(_extent(s[-1])[1] for s in segs[start:end]) - left
     while (
         start > lowest
         and _drop(lines, start) <= near
@@ -248,13 +261,8 @@ def _table(
         end += 1
     gaps = [0.0] + [_drop(lines, k) for k in range(start + 1, end)]
     padded = {k for k, g in enumerate(gaps) if k and g > near}
-    by_gap = len(padded) >= 2 or bool(padded and memory.gap_rows)
-
-    known = memory.ranges.get(header, [])
-    if not known and memory.last_header and first_on_page:
-        last = memory.ranges[memory.last_header]  # a page of that table without its header?
-        if len(_merge(_intervals(segs, start, end, set()) + last)) == len(last):
-            header, known = memory.last_header, last
+    by_gap = len(padded) >= 2 or bool(padded and seen and seen.by_gap)
+    known = seen.spans if seen else []
 
     def layout(titled: set[int]) -> tuple[list[Span], list[Span], list[list[str]]]:
         body = _merge(_intervals(segs, start, end, titled) + known)
@@ -272,11 +280,8 @@ def _table(
             starts = _row_starts(cells)
     if len(spans) < 3:
         return None
-    memory.ranges[header] = body
-    memory.last_header = header
-    memory.pitch = pitch
-    memory.gap_rows = memory.gap_rows or by_gap
-    memory.row_gap = row_gap if by_gap else memory.row_gap
+    memory.tables[header] = Seen(body, pitch, row_gap if by_gap else None, by_gap)
+    memory.last = header
     rows = [
         ["\n".join(r[c] for r in g if r[c]) for c in range(len(spans))]
         for g in _rows(cells, starts)
@@ -317,7 +322,7 @@ def columns_tables(lines: list[Line], memory: Memory | None = None) -> list[Foun
     segs = [segments(line) for line in lines]
     found: list[Found] = []
     i = 0
-    while i < len(lines) and (region := _region(lines, segs, i, memory.ranges)) is not None:
+    while i < len(lines) and (region := _region(lines, segs, i, memory.tables)) is not None:
         table = _table(lines, segs, region, i, memory, first_on_page=not found)
         if table is not None:
             found.append(table)
