@@ -169,7 +169,9 @@ def test_province_inbox_has_missing_late_defective_resubmitted_and_duplicate(tmp
     kinds = [f["kind"] for f in m["files"]]
     assert kinds.count("resubmission") == 1 and kinds.count("duplicate") == 1
     dup = next(f for f in m["files"] if f["kind"] == "duplicate")
-    orig = next(f for f in m["files"] if f["kind"] == "original" and f["lao_code"] == dup["lao_code"])
+    orig = next(
+        f for f in m["files"] if f["kind"] == "original" and f["lao_code"] == dup["lao_code"]
+    )
     assert (tmp_path / dup["file"]).read_bytes() == (tmp_path / orig["file"]).read_bytes()
     assert any(f["defect"] for f in m["files"])
     for f in m["files"]:
