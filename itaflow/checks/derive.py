@@ -437,7 +437,7 @@ def _text_outside_measures(record: SubmissionRecord) -> str:
     return "\n".join(p for p in parts if p and p not in blob)
 
 
-_THAI_LETTERS = re.compile(f"[{thai.THAI_LETTER}]")
+_THAI_RUNS = re.compile(f"[{thai.THAI_LETTER}]+")
 _REPEAT_MARKS = re.compile("[ฯๆ]")
 
 
@@ -445,7 +445,7 @@ def _word_share(text: str) -> float | None:
     """``thai.thai_word_share``, None for text with too little Thai to judge.
     ฯ and ๆ are marks, not words: they would make their neighbours look stray."""
     text = _REPEAT_MARKS.sub(" ", text)
-    thai_letters = len(_THAI_LETTERS.findall(text))
+    thai_letters = sum(map(len, _THAI_RUNS.findall(text)))
     return round(thai.thai_word_share(text), 4) if thai_letters >= WORD_SHARE_MIN_THAI else None
 
 
