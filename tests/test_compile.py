@@ -167,6 +167,20 @@ def test_html_escapes_hostile_text_and_has_every_section(small):
         assert word in text, word
 
 
+def test_html_carries_its_thai_font(small):
+    """The report is one file that reads the same on a PC with no Thai fonts."""
+    import base64
+
+    import fontpkg_sarabun
+
+    _, files = small
+    html = files["html"].read_text(encoding="utf-8")
+    faces = re.findall(r"@font-face \{[^}]*base64,([A-Za-z0-9+/=]+)\)", html)
+    regular = (fontpkg_sarabun.ROOT / "files" / "Sarabun-Regular.ttf").read_bytes()
+    assert len(faces) == 2 and base64.b64decode(faces[0]) == regular
+    assert "font-src data:" in html  # the page's CSP lets the embedded font load
+
+
 def test_a_section_is_a_block_a_variant_can_extend(tmp_path, small):
     """docs/adding-a-report-section.md: a local template extends the report and adds a block."""
     data, _ = small
