@@ -140,18 +140,27 @@ _SEQ = re.compile(r"^\s*\(?\s*(\d{1,3})\s*[.)]?\s*$")
 _LEAD_NUMBER = re.compile(r"^\s*\(?(\d{1,3})\s*[.)]\s*")
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+
+def visible(text: str) -> str:
+    """Without the zero-width characters PDF text layers put between "๑" and "."."""
+    return text.translate(_INVISIBLE)
+
+
 def seq_number(text: str) -> int | None:
     """The number in a ลำดับ cell ("๑.", "(2)", "3"), else None."""
-    m = _SEQ.match(to_arabic_digits(text or ""))
+    m = _SEQ.match(to_arabic_digits(visible(text or "")))
     return int(m.group(1)) if m else None
 
 
 def strip_enumerator(text: str) -> tuple[str, int | None]:
     """ "๑. มาตรการ..." → ("มาตรการ...", 1): the list number authors put before a title."""
-    m = _LEAD_NUMBER.match(to_arabic_digits(text[:8]))
+    head = visible(text[:16])
+    m = _LEAD_NUMBER.match(to_arabic_digits(head[:8]))
     if not m:
         return text, None
-    return text[m.end() :].lstrip(), int(m.group(1))
+    return (head[m.end() :] + text[16:]).lstrip(), int(m.group(1))
 
 
 # --- placeholders --------------------------------------------------------------------

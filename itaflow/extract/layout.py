@@ -21,6 +21,7 @@ from itaflow.extract.columns import (
     best_title,
     field_scores,
     header_likeness,
+    key,
     map_header,
 )
 from itaflow.models import Document
@@ -70,41 +71,138 @@ class Layout:
     first_table_order: int | None = None  # order of the first measure-table row
 
 
-def _title_and_spill(cell: str) -> tuple[str, str]:
-    """A header cell's title and any text below it that belongs to the row above.
+def _title_and_spill(cell: str, known: str | None = None) -> tuple[str, str]:
+    """A repeated header cell's title and any text below it that belongs to the row above.
 
     A PDF read without ruling lines can put the tail of the last row of a page
-    under the next page's repeated header ("วิธีการดำเนินการ\n๒. ตรวจสอบ...");
-    the title is the first line(s) that read best as a column title.
+    under the next page's repeated header ("วิธีการดำเนินการ\n๒. ตรวจสอบ...").
+    ``known`` is the column's title in the header seen before: the first lines
+    that spell it are the title. Otherwise the first line(s) are the title only
+    when they read strictly better as one than the whole cell, so a title
+    wrapped over lines ("มาตรการ\nส่งเสริม\nคุณธรรมและ\nความโปร่งใส") stays whole.
     """
     lines = cell.split("\n")
     if len(lines) == 1:
         return cell, ""
+    if known and (want := key(known)):
+        for k in range(1, len(lines) + 1):
+            if key("".join(lines[:k])) == want:
+                return " ".join(lines[:k]), "\n".join(lines[k:])
     best_k, best = 0, max(field_scores(cell).values(), default=0.0)
     for k in range(1, min(3, len(lines)) + 1):
         score = max(field_scores(" ".join(lines[:k])).values(), default=0.0)
-        if score >= max(best, MIN_SCORE) and (best_k == 0 or score >= best):
+        if score >= MIN_SCORE and (score > best or (best_k and score == best)):
             best_k, best = k, score
     if best_k == 0:
         return cell, ""
     return " ".join(lines[:best_k]), "\n".join(lines[best_k:])
 
 
-def _as_header(cells: list[str]) -> tuple[Header | None, list[str]]:
-    """The header a row spells (titles cut from spilled text) and the spill."""
-    split = [_title_and_spill(c) for c in cells]
+def _as_header(cells: list[str], known: list[str] | None) -> tuple[Header | None, list[str]]:
+    """The header a row spells (titles cut from spilled text) and the spill.
+
+    Only a header repeated after one seen before (``known``: its titles) can
+    have text spilled into it. A first header is all title: its first lines
+    choose the fields (a note below a title does not hide it), and the whole
+    cells stay its titles, for recognising the header when it repeats.
+    """
+    if known is None or len(known) != len(cells):
+        return _map_titles(cells), []
+    split = _cut_titles(cells, known)
     header = map_header([t for t, _ in split])
     return header, [sp for _, sp in split] if header else []
 
 
-def _header_at(rows: list[list[str]]) -> tuple[int, int, Header, list[str]] | None:
+def _cut_titles(cells: list[str], known: list[str] | None) -> list[tuple[str, str]]:
+    """(title, spill) per cell, against the known titles when they fit the row."""
+    if known is None or len(known) != len(cells):
+        return [_title_and_spill(c) for c in cells]
+    return [_title_and_spill(c, k) for c, k in zip(cells, known, strict=True)]
+
+
+def _map_titles(cells: list[str]) -> Header | None:
+    """``map_header`` on the titles cut from the cells, keeping the whole cells as titles."""
+    header = map_header([_title_and_spill(c)[0] for c in cells])
+    return header and Header(fields=header.fields, titles=list(cells), score=header.score)
+
+
+def _repeats(titles: list[str], known: list[str] | None) -> bool:
+    """Whether a header row starts the header seen before (each title, or its first lines)."""
+    return (
+        known is not None
+        and len(known) == len(titles)
+        and all(key(k).startswith(key(t)) for t, k in zip(titles, known, strict=True))
+    )
+
+
+_DIGIT = re.compile(r"[\d๐-๙]")
+_TITLE_LINE_MAX = 30  # a wrapped line of a column title is short; data cells run longer
+_TITLE_ROWS_MAX = 4
+
+
+def _title_continued(
+    titles: list[str], fields: list[str | None], cells: list[str], known: list[str] | None
+) -> list[str] | None:
+    """``titles`` with the row ``cells`` appended when that row carries on wrapped
+    column titles, else None.
+
+    A PDF reader can give a header whose titles wrap over lines as a header row
+    and continuation rows ("มาตรการ" over "ส่งเสริม" over "คุณธรรมและ" ...).
+    Under a repeated header (``known``: the titles seen before) the row must
+    spell how those titles go on. Under a first header each filled cell must sit
+    under a title, be short, hold no number or date (so no ลำดับ and no
+    period), and every column must keep the field its title gave it.
+    """
+    filled = [i for i, c in enumerate(cells) if c.strip()]
+    if not filled or len(cells) != len(titles):
+        return None
+    joined = [f"{t}\n{c.strip()}" if c.strip() else t for t, c in zip(titles, cells, strict=True)]
+    if known is not None:
+        return joined if all(key(known[i]).startswith(key(joined[i])) for i in filled) else None
+    if any(
+        not titles[i].strip()
+        or len(cells[i].strip()) > _TITLE_LINE_MAX
+        or _DIGIT.search(cells[i])
+        or SIGNATURE.search(cells[i])
+        or category_heading(cells[i])
+        for i in filled
+    ):
+        return None
+    after = _map_titles(joined)
+    if after is None or any(
+        f is not None and f != a for f, a in zip(fields, after.fields, strict=True)
+    ):
+        return None
+    return joined
+
+
+def _with_title_rows(
+    header: Header, below: list[list[str]], known: list[str] | None
+) -> tuple[Header, int]:
+    """The header with its wrapped continuation rows merged in, and how many rows they were."""
+    known = known if _repeats(header.titles, known) else None
+    titles, used = header.titles, 0
+    for cells in below[:_TITLE_ROWS_MAX]:
+        joined = _title_continued(titles, header.fields, cells, known)
+        if joined is None:
+            break
+        titles, used = joined, used + 1
+    merged = _map_titles(titles) if used else None
+    return (merged, used) if merged else (header, 0)
+
+
+def _header_at(
+    rows: list[list[str]], known: list[str] | None = None
+) -> tuple[int, int, Header, list[str]] | None:
     """(first row, rows used, header, spilled cells) of the first header in the top rows.
 
     A header may span two rows (a spanning title over sub-titles, or a title
     wrapped into the next row); the pair is tried when it maps more columns.
+    Titles wrapped over more rows are merged in (``_with_title_rows``).
+    ``known``: the titles of the header seen before, which this one may repeat.
     """
     for i, row in enumerate(rows[:_HEADER_SCAN_ROWS]):
-        single, spill = _as_header(row)
+        single, spill = _as_header(row, known)
         pair = None
         if i + 1 < len(rows) and any(field_scores(c) for c in row):
             below = rows[i + 1]
@@ -119,7 +217,10 @@ def _header_at(rows: list[list[str]]) -> tuple[int, int, Header, list[str]] | No
         if pair and (single is None or _mapped(pair) > _mapped(single)):
             return i, 2, pair, []
         if single:
-            return i, 1, single, spill
+            if any(c.strip() for c in spill):
+                return i, 1, single, spill
+            header, more = _with_title_rows(single, rows[i + 1 :], known)
+            return i, 1 + more, header, []
     return None
 
 
@@ -131,8 +232,8 @@ def _filled(cells: list[str]) -> list[str]:
     return [c.strip() for c in cells if c and c.strip()]
 
 
-def _is_repeat_header(cells: list[str]) -> bool:
-    titles = [_title_and_spill(c)[0] for c in cells]
+def _is_repeat_header(cells: list[str], known: list[str] | None = None) -> bool:
+    titles = [t for t, _ in _cut_titles(cells, known)]
     return header_likeness(titles) >= 0.6 and map_header(titles) is not None
 
 
@@ -188,7 +289,7 @@ def layout(doc: Document) -> Layout:
         rows = [[c or "" for c in r] for r in block.rows if _filled(r)]
         if not rows:
             continue
-        found = _header_at(rows)
+        found = _header_at(rows, last.titles if last else None)
         if found:
             start, used, header, spill = found
             for r in rows[:start]:
@@ -207,14 +308,20 @@ def layout(doc: Document) -> Layout:
         lead = next(
             (c for f in ("measure", "issue", "steps") if (c := header.col(f)) is not None), 0
         )
+        skip = 0
         for i, cells in enumerate(data):
+            if skip:
+                skip -= 1
+                continue
             filled = _filled(cells)
             if i == 0 and found and _is_sub_header(cells, header, lead):
                 continue
-            if _is_repeat_header(cells):
+            if _is_repeat_header(cells, header.titles):
                 repeated = seen_data
-                spill = _as_header(cells)[1]
+                again, spill = _as_header(cells, header.titles)
                 if not any(c.strip() for c in spill):
+                    if again:  # its titles may wrap onto the rows below
+                        skip = _with_title_rows(again, data[i + 1 :], header.titles)[1]
                     continue
                 cells, filled = spill, _filled(spill)
             if (

@@ -14,6 +14,7 @@ from itaflow.extract.cells import (
     split_responsible,
     status_of,
     strip_enumerator,
+    visible,
 )
 from itaflow.extract.columns import header_likeness
 from itaflow.extract.layout import Row
@@ -85,12 +86,24 @@ def _split_by_page(row: Row, prev: Row, numbered_leads: bool) -> bool:
     return not resp or not UNIT_START.match(resp)
 
 
+def _numbered_above(group: Group, row: Row) -> bool:
+    """A row cut from a numbered measure: the table has a ลำดับ column, the
+    measure above has a number there and this row has none (every real row
+    has one), and its measure cell does not start with the next number."""
+    if not row.header.has("seq") or visible(row.get("seq")).strip():
+        return False
+    above = seq_number(group.rows[0].get("seq"))
+    return above is not None and strip_enumerator(_lead(row).strip())[1] != above + 1
+
+
 def group_rows(rows: list[Row]) -> list[Group]:
     """One group per measure in document order.
 
     A row continues the previous measure when it has no sequence number and
     its first (measure) cell is empty (a cell wrapped onto the next row or
-    page, or merged cells in Word and Excel), or when a page break cut it.
+    page, or merged cells in Word and Excel), when it comes without a number
+    under a numbered measure (its measure cell cut by a page break), or when
+    a page break cut it in a table without a ลำดับ column.
     """
     numbered_tables = {r.table for r in rows if seq_number(r.get("seq")) is not None}
     leads = [lead for r in rows if (lead := _lead(r).strip())]
@@ -104,7 +117,11 @@ def group_rows(rows: list[Row]) -> list[Group]:
             prev is not None
             and prev.header.fields == row.header.fields
             and not seq_cell
-            and (not _lead(row).strip() or _split_by_page(row, prev, numbered_leads))
+            and (
+                not _lead(row).strip()
+                or _numbered_above(groups[-1], row)
+                or _split_by_page(row, prev, numbered_leads)
+            )
         )
         if continues:
             groups[-1].rows.append(row)
