@@ -315,3 +315,146 @@ def test_office_province_breaks_ties_only_when_the_document_is_silent():
         format="txt", blocks=[*doc.blocks, Block("text", text="อำเภอด่านช้าง จังหวัดสุพรรณบุรี")]
     )
     assert extract(stated, file="f", sha256="s", province="นครราชสีมา").agency.lao_code == "6720305"
+
+
+# --- PDF tables as readers give them: wrapped titles, rows cut by page breaks ---------
+
+_TITLE_LINES = [
+    "รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน",
+    "ประจำปีงบประมาณ พ.ศ. ๒๕๖๘ รอบ ๖ เดือน",
+    "องค์การบริหารส่วนตำบลตาพระยา อำเภอตาพระยา จังหวัดสระแก้ว",
+]
+
+
+def _pdf(*pages: list[list[str]]) -> Document:
+    """A PDF-like Document: the title lines, one table block per page, a signature."""
+    blocks = [Block("text", text=t, page=1) for t in _TITLE_LINES]
+    blocks += [Block("table", rows=rows, page=n) for n, rows in enumerate(pages, 1)]
+    blocks += [Block("text", text="(นายสมชาย ใจดี) ผู้รายงาน", page=len(pages))]
+    return Document(format="pdf", blocks=blocks, pages=len(pages))
+
+
+def _data_row(n: int, measure: str, seq: bool = True) -> list[str]:
+    row = [
+        measure,
+        f"๑) จัดทำประกาศเรื่องที่ {n}\n๒) เผยแพร่ผ่านเว็บไซต์ของหน่วยงาน",
+        "สำนักปลัด",
+        "๑ ต.ค. ๖๗ ถึง\n๓๑ มี.ค. ๖๘",
+        f"ได้ดำเนินการเผยแพร่ประกาศ\nเรียบร้อยแล้ว เมื่อวันที่ {n} มกราคม ๒๕๖๘",
+    ]
+    return [f"{n}.", *row] if seq else row
+
+
+def _filled_measures(record) -> bool:
+    return all(
+        m.measure and m.steps and m.responsible and m.period_text and m.result
+        for m in record.measures
+    )
+
+
+def test_pdf_header_titles_wrapped_onto_rows_below_stay_titles():
+    header = ["ลำดับ", "มาตรการ", "วิธีการดำเนินการ", "ผู้รับผิดชอบ/", "ระยะเวลา", "ผลการดำเนินงาน"]
+    wrapped = [
+        ["", "ส่งเสริม", "", "ผู้ดำเนินการ", "", "ตามมาตรการ"],
+        ["", "คุณธรรมและ", "", "", "", ""],
+        ["", "ความโปร่งใส", "", "", "", ""],
+    ]
+    group = ["", "ด้าน IIT", "", "", "", ""]
+    page1 = [header, *wrapped, group, _data_row(1, "มาตรการเผยแพร่ข้อมูล"), _data_row(2, "การจัดทำคู่มือ")]
+    page2 = [header, *wrapped, _data_row(3, "มาตรการลดขั้นตอน")]
+    record = extract(_pdf(page1, page2), file="x.pdf", sha256="s")
+    assert [m.measure for m in record.measures] == [
+        "มาตรการเผยแพร่ข้อมูล",
+        "การจัดทำคู่มือ",
+        "มาตรการลดขั้นตอน",
+    ]
+    assert _filled_measures(record)
+    assert record.measures[0].category == "IIT"
+    assert record.evidence["column_fields"] == [
+        "measure",
+        "period",
+        "responsible",
+        "result",
+        "seq",
+        "steps",
+    ]
+
+
+def test_pdf_title_wrapped_inside_its_cell_is_not_text_spilled_from_above():
+    title = "มาตรการ\nส่งเสริม\nคุณธรรมและ\nความโปร่งใส"
+    header = [title, "วิธีการดำเนินการ", "ผู้รับผิดชอบ", "ระยะเวลา", "ผลการดำเนินงาน"]
+    cut = _data_row(2, "๒. มาตรการส่งเสริม\nคุณธรรม", seq=False)
+    page1 = [header, _data_row(1, "๑. มาตรการเผยแพร่ข้อมูล", seq=False), cut]
+    # Page 2 repeats the header with the tail of measure 2 read into its first cell.
+    page2 = [
+        [f"{title}\nจริยธรรมบุคลากร", *header[1:]],
+        _data_row(3, "๓. มาตรการลดขั้นตอน", seq=False),
+    ]
+    record = extract(_pdf(page1, page2), file="x.pdf", sha256="s")
+    assert [m.measure for m in record.measures] == [
+        "มาตรการเผยแพร่ข้อมูล",
+        "มาตรการส่งเสริม คุณธรรม จริยธรรมบุคลากร",
+        "มาตรการลดขั้นตอน",
+    ]
+    assert _filled_measures(record)
+
+
+def test_pdf_first_data_row_of_short_words_is_not_taken_for_wrapped_titles():
+    header = ["มาตรการ", "วิธีการดำเนินการ", "ผู้รับผิดชอบ", "ระยะเวลา", "ผลการดำเนินงาน"]
+    short = [
+        "มาตรการจัดการเรื่องร้องเรียน",
+        "แต่งตั้งคณะทำงาน",
+        "สำนักปลัด",
+        "ตลอดปีงบประมาณ",
+        "อยู่ระหว่างดำเนินการ",
+    ]
+    record = extract(
+        _pdf([header, short, _data_row(2, "การจัดทำคู่มือ", seq=False)]), file="x.pdf", sha256="s"
+    )
+    assert [m.measure for m in record.measures] == ["มาตรการจัดการเรื่องร้องเรียน", "การจัดทำคู่มือ"]
+
+
+def test_pdf_measure_cut_by_a_page_break_continues_without_its_number():
+    header = ["ลำดับ", "มาตรการ", "วิธีการดำเนินการ", "ผู้รับผิดชอบ", "ระยะเวลา", "ผลการดำเนินงาน"]
+    cut = ["2.", "มาตรการส่งเสริมคุณ", "๑) จัดโครงการอบรม", "สำนักปลัด", "มีนาคม ๒๕๖๘", "๑) ได้มอบเกียรติบัตร"]
+    tail = [
+        "",
+        "ธรรมจริยธรรมบุคลากร",
+        "๒) จัดทำประมวลจริยธรรม",
+        "กองสวัสดิการสังคม",
+        "",
+        "๒) ได้จัดโครงการอบรม",
+    ]
+    page1 = [header, _data_row(1, "มาตรการเผยแพร่ข้อมูล"), cut]
+    page2 = [header, tail, _data_row(3, "มาตรการลดขั้นตอน")]
+    record = extract(_pdf(page1, page2), file="x.pdf", sha256="s")
+    assert len(record.measures) == 3
+    second = record.measures[1]
+    assert second.measure.replace(" ", "") == "มาตรการส่งเสริมคุณธรรมจริยธรรมบุคลากร"
+    assert second.responsible == ["สำนักปลัด", "กองสวัสดิการสังคม"]
+    assert "จัดทำประมวลจริยธรรม" in second.steps and "ได้จัดโครงการอบรม" in second.result
+    assert record.measures[2].measure == "มาตรการลดขั้นตอน"
+
+
+def test_rows_without_numbers_are_measures_where_the_table_numbers_none():
+    """No ลำดับ numbers in the table: a row with text in its measure cell is a measure."""
+    header = ["ลำดับ", "มาตรการ", "วิธีการดำเนินการ", "ผู้รับผิดชอบ", "ระยะเวลา", "ผลการดำเนินงาน"]
+    rows = [["", *_data_row(n, f"มาตรการที่ทดสอบ {n}", seq=False)] for n in (1, 2, 3)]
+    record = extract(_pdf([header, *rows[:2]], [header, rows[2]]), file="x.pdf", sha256="s")
+    assert len(record.measures) == 3
+
+
+def test_pdf_enumerators_behind_zero_width_spaces_still_number_the_measures():
+    """PDF text layers put U+200B between "๑" and "."; a cut measure still continues."""
+    header = ["มาตรการ", "วิธีการดำเนินการ", "ผู้รับผิดชอบ", "ระยะเวลา", "ผลการดำเนินงาน"]
+    rows = [
+        _data_row(n, f"{d}\u200b.\u200bมาตรการที่ทดสอบ {n}", seq=False)
+        for n, d in enumerate("๑๒๓๔", 1)
+    ]
+    tail = ["จริยธรรมบุคลากร", "๒) จัดทำประมวล", "งานการเจ้าหน้าที่", "", "อย่างที่ดี จำนวน ๓ ราย"]
+    record = extract(_pdf([header, *rows], [header, tail]), file="x.pdf", sha256="s")
+    assert [m.measure for m in record.measures][2:] == [
+        "มาตรการที่ทดสอบ 3",
+        "มาตรการที่ทดสอบ 4 จริยธรรมบุคลากร",
+    ]
+    assert record.measures[3].responsible == ["สำนักปลัด", "งานการเจ้าหน้าที่"]

@@ -12,6 +12,7 @@ measures.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from itaflow.extract.cells import category_heading
@@ -136,8 +137,12 @@ def _repeats(titles: list[str], known: list[str] | None) -> bool:
 
 
 _DIGIT = re.compile(r"[\d๐-๙]")
-_TITLE_LINE_MAX = 30  # a wrapped line of a column title is short; data cells run longer
 _TITLE_ROWS_MAX = 4
+
+
+def _width(text: str) -> int:
+    """How wide a line prints: marks above and below Thai letters take no room."""
+    return sum(1 for ch in text if unicodedata.category(ch) != "Mn")
 
 
 def _title_continued(
@@ -149,9 +154,11 @@ def _title_continued(
     A PDF reader can give a header whose titles wrap over lines as a header row
     and continuation rows ("มาตรการ" over "ส่งเสริม" over "คุณธรรมและ" ...).
     Under a repeated header (``known``: the titles seen before) the row must
-    spell how those titles go on. Under a first header each filled cell must sit
-    under a title, be short, hold no number or date (so no ลำดับ and no
-    period), and every column must keep the field its title gave it.
+    spell how those titles go on. Under a first header each filled cell must
+    sit under a title, hold no number or date (so no ลำดับ and no period) and
+    be no wider than a wrapped line of that title (a title wraps at its column's
+    width; a data cell under a short title runs wider), and every column must
+    keep the field its title gave it.
     """
     filled = [i for i, c in enumerate(cells) if c.strip()]
     if not filled or len(cells) != len(titles):
@@ -159,16 +166,20 @@ def _title_continued(
     joined = [f"{t}\n{c.strip()}" if c.strip() else t for t, c in zip(titles, cells, strict=True)]
     if known is not None:
         return joined if all(key(known[i]).startswith(key(joined[i])) for i in filled) else None
-    if any(
-        not titles[i].strip()
-        or len(cells[i].strip()) > _TITLE_LINE_MAX
-        or _DIGIT.search(cells[i])
-        or SIGNATURE.search(cells[i])
-        or category_heading(cells[i])
-        for i in filled
-    ):
-        return None
-    after = _map_titles(joined)
+    for i in filled:
+        room = max(map(_width, titles[i].split("\n")))
+        lines = cells[i].strip().split("\n")
+        if (
+            not titles[i].strip()
+            or len(lines) > _TITLE_ROWS_MAX
+            or any(_width(ln) > 1.5 * room + 3 for ln in lines)
+            or _DIGIT.search(cells[i])
+            or SIGNATURE.search(cells[i])
+            or category_heading(cells[i])
+            or _GROUP_ROW.match(cells[i])
+        ):
+            return None
+    after = map_header(joined)
     if after is None or any(
         f is not None and f != a for f, a in zip(fields, after.fields, strict=True)
     ):
@@ -187,7 +198,7 @@ def _with_title_rows(
         if joined is None:
             break
         titles, used = joined, used + 1
-    merged = _map_titles(titles) if used else None
+    merged = map_header(titles) if used else None
     return (merged, used) if merged else (header, 0)
 
 
