@@ -17,7 +17,8 @@ from itaflow.synth.render.compose import compose
 def _pdf(body: str, size: int = 11) -> bytes:
     source = (
         '#set page(paper: "a4", flipped: true, margin: 1.5cm)\n'
-        f'#set text(font: "Sarabun", size: {size}pt, lang: "th", features: (mark: 0, mkmk: 0))\n' + body
+        f'#set text(font: "Sarabun", size: {size}pt, lang: "th", features: (mark: 0, mkmk: 0))\n'
+        + body
     )
     return typst.compile(
         source.encode(), font_paths=[str(fontpkg_sarabun.ROOT)], ignore_system_fonts=True
