@@ -60,7 +60,7 @@ def province_inbox(
     share_missing: float = 0.1,
     share_defective: float = 0.2,
     settings: Settings | None = None,
-    skip_layouts: tuple[str, ...] = ("pdf_unruled",),
+    skip_layouts: tuple[str, ...] = (),
 ) -> dict:
     """Fill ``out_dir`` with the province's submissions; return the manifest.
 
@@ -70,7 +70,7 @@ def province_inbox(
     ``format``/``layout``/``encoding``, ``received_at`` (ISO, also the file's
     mtime), ``late``, ``kind`` (original / resubmission / duplicate), ``version``,
     ``defect`` and ``truth`` (the planted findings) when defective, ``measures``.
-    ``skip_layouts``: layouts left out (borderless PDFs until the reader reads them).
+    ``skip_layouts``: layouts left out of the inbox (none by default).
     """
     from itaflow.settings import load
 
