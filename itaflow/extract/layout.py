@@ -6,7 +6,8 @@ table over pages), so every table is read the same way: rows above its header
 are text lines, rows below it are data until a signature starts; a table with no
 header continues the previous one when it has as many columns. Repeated header
 rows, page numbers and ด้าน IIT/EIT/OIT group rows are recognised, not taken as
-measures.
+measures; so are column titles wrapped onto the rows below a header (PDFs), which
+join the header.
 """
 
 from __future__ import annotations
