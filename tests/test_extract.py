@@ -458,3 +458,12 @@ def test_pdf_enumerators_behind_zero_width_spaces_still_number_the_measures():
         "มาตรการที่ทดสอบ 4 จริยธรรมบุคลากร",
     ]
     assert record.measures[3].responsible == ["สำนักปลัด", "งานการเจ้าหน้าที่"]
+
+
+def test_status_phrases_survive_a_line_break_inside_them():
+    from itaflow.extract.cells import status_of
+
+    assert status_of("อยู่ ระหว่างดำเนินการจัดทำระบบ") == "in_progress"
+    assert status_of("คาด ว่าจะแล้วเสร็จในเดือนมีนาคม") == "in_progress"
+    assert status_of("ยัง ไม่ได้ดำเนินการ") == "not_started"
+    assert status_of("ได้ดำเนินการแล้ว เมื่อวันที่ ๕ ตุลาคม") == "done"

@@ -54,6 +54,7 @@ _DONE = re.compile(
     r"ดำเนินการแล้ว|แล้วเสร็จ|เรียบร้อย|เสร็จสิ้น|แล้ว(?!\s*(?:รายงาน|นำ|จึง))"
     r"|(?<!ไม่)(?<!ให้)ได้(?=\s?[ก-ฮเ-ไ])|(?:เมื่อ|ณ\s?)วันที่\s*[0-9๐-๙]"
 )
+_THAI_GAP = re.compile(r"(?<=[ก-๙])\s+(?=[ก-๙])")
 _TICKED = re.compile(r"☑\s*([^☑☐\n]*)")
 _UNTICKED = re.compile(r"☐[^☑☐\n]*")
 
@@ -69,9 +70,12 @@ def status_of(text: str) -> str:
         return "unknown"
     ticked = _TICKED.findall(text)
     text = " ".join(ticked) if ticked else _UNTICKED.sub(" ", text)
-    if _NOT_STARTED.search(text):
+    # A line break inside a phrase ("อยู่\nระหว่าง") became a space: look for the
+    # multi-word phrases with spaces between Thai letters removed.
+    joined = _THAI_GAP.sub("", text)
+    if _NOT_STARTED.search(joined):
         return "not_started"
-    if _IN_PROGRESS.search(text):
+    if _IN_PROGRESS.search(joined):
         return "in_progress"
     if _DONE.search(text):
         return "done"
