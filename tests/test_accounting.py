@@ -15,14 +15,12 @@ from __future__ import annotations
 import hashlib
 import os
 import random
-import sys
-import uuid
-import warnings
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from pgtools import fresh_schema
+from sqlalchemy import select
 
 from itaflow import pipeline
 from itaflow.collect import safe_display_name, stored_path_for
@@ -32,7 +30,6 @@ from itaflow.warehouse.schema import findings, receipts, submissions
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
-PG_URL = os.environ.get("ITAFLOW_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 ENDED = ("accepted", "accepted_with_warnings", "rejected", "quarantined")
 TAPRAYA = "tapraya_sao_sakaeo_2568_annual.txt"
 DANCHANG = "danchang_sao_nakhonratchasima_2566_h1.txt"
@@ -42,41 +39,14 @@ HOSTILE_NAME = "..\n..\\..\\etc\\passwd\r\nSubject: ยกเลิก.txt"
 # --- warehouses ----------------------------------------------------------------------
 
 
-def _pg_problem() -> str | None:
-    try:
-        engine = create_engine(PG_URL, connect_args={"connect_timeout": 3})
-        with engine.connect():
-            pass
-        engine.dispose()
-        return None
-    except Exception as exc:  # any failure to connect means: no server for these tests
-        return f"{type(exc).__name__}: {exc}".splitlines()[0]
-
-
-def _pg_admin(sql: str) -> None:
-    engine = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(sql))
-    engine.dispose()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def warehouse_url(request, tmp_path):
     """An empty warehouse URL (the pipeline migrates it): a SQLite file or a fresh PostgreSQL schema."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'warehouse.db'}"
         return
-    problem = _pg_problem()
-    if problem:
-        message = f"PostgreSQL NOT REACHABLE at {PG_URL} ({problem}): PostgreSQL accounting SKIPPED"
-        warnings.warn(message, stacklevel=1)
-        print(f"\n{'!' * 78}\n{message}\n{'!' * 78}", file=sys.stderr)
-        pytest.skip(message)
-    schema = f"itaflow_acc_{uuid.uuid4().hex[:10]}"
-    _pg_admin(f'CREATE SCHEMA "{schema}"')
-    sep = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    _pg_admin(f'DROP SCHEMA "{schema}" CASCADE')
+    with fresh_schema("itaflow_acc", "PostgreSQL accounting") as url:
+        yield url
 
 
 def settings_for(home: Path, url: str) -> Settings:

@@ -25,14 +25,13 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
-import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import create_engine, select, text
+from pgtools import fresh_schema
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from itaflow import pipeline
@@ -43,7 +42,6 @@ from itaflow.warehouse.schema import findings, measures, receipts, submissions
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
-PG_URL = os.environ.get("ITAFLOW_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PG_DOWN = "postgresql+psycopg://postgres@127.0.0.1:1/test"
 ENDED = {"accepted", "accepted_with_warnings", "rejected", "quarantined"}
 CHILD_TIMEOUT = 240  # seconds; a child that never reaches its kill point fails the test
@@ -52,43 +50,14 @@ CHILD_TIMEOUT = 240  # seconds; a child that never reaches its kill point fails 
 # --- warehouses ----------------------------------------------------------------------
 
 
-def _pg_problem() -> str | None:
-    try:
-        engine = create_engine(PG_URL, connect_args={"connect_timeout": 3})
-        with engine.connect():
-            pass
-        engine.dispose()
-        return None
-    except Exception as exc:  # any failure to connect means: no server for these tests
-        return f"{type(exc).__name__}: {exc}".splitlines()[0]
-
-
-def _pg_admin(sql: str) -> None:
-    engine = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(sql))
-    engine.dispose()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def warehouse_url(request, tmp_path):
     """An empty warehouse URL (the pipeline migrates it): a SQLite file or a fresh PostgreSQL schema."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'warehouse.db'}"
         return
-    problem = _pg_problem()
-    if problem:
-        message = (
-            f"PostgreSQL NOT REACHABLE at {PG_URL} ({problem}): PostgreSQL fault tests SKIPPED"
-        )
-        warnings.warn(message, stacklevel=1)
-        print(f"\n{'!' * 78}\n{message}\n{'!' * 78}", file=sys.stderr)
-        pytest.skip(message)
-    schema = f"itaflow_fault_{uuid.uuid4().hex[:10]}"
-    _pg_admin(f'CREATE SCHEMA "{schema}"')
-    sep = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    _pg_admin(f'DROP SCHEMA "{schema}" CASCADE')
+    with fresh_schema("itaflow_fault", "PostgreSQL fault tests") as url:
+        yield url
 
 
 def settings_for(home: Path, url: str, **changes) -> Settings:

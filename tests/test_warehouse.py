@@ -9,7 +9,6 @@ PostgreSQL cases are skipped with a loud warning; nothing else is ever skipped.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import shutil
 import signal
@@ -17,14 +16,14 @@ import subprocess
 import sys
 import threading
 import uuid
-import warnings
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, func, inspect, select, text, update
+from pgtools import pg_admin, schema_url, skip_loudly_without_pg
+from sqlalchemy import func, inspect, select, text, update
 from sqlalchemy.exc import OperationalError
 
 from itaflow import registry
@@ -63,7 +62,6 @@ from itaflow.warehouse.schema import (
     submissions,
 )
 
-PG_URL = os.environ.get("ITAFLOW_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PROVINCE = "ภูเก็ต"  # 19 LAOs: small enough to reason about every one
 LAOS = [lao for lao in registry.load().values() if lao.province_th == PROVINCE]
 OTHER_PROVINCE_LAO = next(lao for lao in registry.load().values() if lao.province_th == "ระนอง")
@@ -73,44 +71,16 @@ DATA_TABLES = ("findings", "measures", "receipts", "report_runs", "rounds", "sub
 # --- engines -------------------------------------------------------------------------
 
 
-def _pg_reachable() -> str | None:
-    try:
-        engine = create_engine(PG_URL, connect_args={"connect_timeout": 3})
-        with engine.connect():
-            pass
-        engine.dispose()
-        return None
-    except Exception as exc:  # any failure to connect means: no server for these tests
-        return f"{type(exc).__name__}: {exc}".splitlines()[0]
-
-
-def _schema_url(schema: str) -> str:
-    sep = "&" if "?" in PG_URL else "?"
-    return f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-
-
-def _pg_admin(sql: str) -> None:
-    engine = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(sql))
-    engine.dispose()
-
-
 @pytest.fixture(scope="session")
 def pg_schema_url():
     """A migrated PostgreSQL schema for this session, or a skip with a loud warning."""
-    problem = _pg_reachable()
-    if problem:
-        message = f"PostgreSQL NOT REACHABLE at {PG_URL} ({problem}): warehouse tests on PostgreSQL SKIPPED"
-        warnings.warn(message, stacklevel=1)
-        print(f"\n{'!' * 78}\n{message}\n{'!' * 78}", file=sys.stderr)
-        pytest.skip(message)
+    skip_loudly_without_pg("warehouse tests on PostgreSQL")
     schema = f"itaflow_test_{uuid.uuid4().hex[:10]}"
-    _pg_admin(f'CREATE SCHEMA "{schema}"')
-    url = _schema_url(schema)
+    pg_admin(f'CREATE SCHEMA "{schema}"')
+    url = schema_url(schema)
     upgrade(url)
     yield url
-    _pg_admin(f'DROP SCHEMA "{schema}" CASCADE')
+    pg_admin(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 @pytest.fixture(scope="session")
@@ -143,9 +113,9 @@ def empty_url(request, tmp_path):
         return
     request.getfixturevalue("pg_schema_url")  # skips when there is no server
     schema = f"itaflow_empty_{uuid.uuid4().hex[:10]}"
-    _pg_admin(f'CREATE SCHEMA "{schema}"')
-    yield _schema_url(schema)
-    _pg_admin(f'DROP SCHEMA "{schema}" CASCADE')
+    pg_admin(f'CREATE SCHEMA "{schema}"')
+    yield schema_url(schema)
+    pg_admin(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 SETTINGS = Settings(
