@@ -264,7 +264,20 @@ def encrypted_pdf(user_password: str, owner_password: str = "owner-secret") -> b
         b"<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P %d >>"
         % (owner.hex().encode(), user.hex().encode(), permissions),
     ]
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    ids = b"<%s> <%s>" % (file_id.hex().encode(), file_id.hex().encode())
+    return assemble_pdf(
+        objects,
+        header=b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n",
+        trailer=b"/Encrypt 6 0 R /ID [" + ids + b"]",
+    )
+
+
+def assemble_pdf(
+    objects: list[bytes], *, header: bytes = b"%PDF-1.4\n", trailer: bytes = b""
+) -> bytes:
+    """A PDF file of numbered ``objects`` (object 1 is the catalog) with a correct xref
+    table; ``trailer`` adds entries to the trailer dictionary."""
+    out = bytearray(header)
     offsets = []
     for number, body in enumerate(objects, 1):
         offsets.append(len(out))
@@ -272,11 +285,8 @@ def encrypted_pdf(user_password: str, owner_password: str = "owner-secret") -> b
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 6 0 R /ID [<%s> <%s>] >>\n" % (
-        len(objects) + 1,
-        file_id.hex().encode(),
-        file_id.hex().encode(),
-    )
+    extra = b" " + trailer if trailer else b""
+    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\n" % (len(objects) + 1, extra)
     out += b"startxref\n%d\n%%%%EOF\n" % xref
     return bytes(out)
 

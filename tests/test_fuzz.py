@@ -568,19 +568,7 @@ def bomb_pdf(megabytes: int, dictionary_padding: int = 0) -> bytes:
         + body
         + b"\nendstream",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, obj in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    return fuzz_corpus.assemble_pdf(objects)
 
 
 SMALL_INFLATE = Limits(max_unzipped_bytes=20 << 20, seconds_per_file=30)
