@@ -240,6 +240,20 @@ CASES: dict[str, SubmissionRecord] = {
     "garbled_am": variant(
         lambda r: _set(r.measures[1], result=r.measures[1].result.replace("า", "ำ"))
     ),
+    # Damage light enough that most of the cell still reads as words (share >= 0.8):
+    # caught because undoing the damage makes it read much better.
+    "garbled_am_light": variant(
+        lambda r: _set(
+            r.measures[1],
+            result="ได้ประกำศนโยบำยกำรบริหำรทรัพยำกรบุคคลและเผยแพร่บนเว็บไซต์ เมื่อวันที่ ๕ พฤศจิกำยน ๒๕๖๗",
+        )
+    ),
+    "garbled_tone_light": variant(
+        lambda r: _set(
+            r.measures[1],
+            result="ไดด้ำเนินโครงการตามแผนปฏิบัติการปอ้งกันการทุจริตแลว้ ๘ โครงการ",
+        )
+    ),
     "garbled_pua": variant(
         lambda r: _set(
             r.measures[2],
@@ -337,6 +351,8 @@ FIRES = [
     ("placeholder", "placeholder_text", 2, "result", "warning"),
     ("unsigned", "placeholder_text", None, "reporter", "warning"),
     ("garbled_am", "garbled_text", 2, "result", "warning"),
+    ("garbled_am_light", "garbled_text", 2, "result", "warning"),
+    ("garbled_tone_light", "garbled_text", 2, "result", "warning"),
     ("garbled_pua", "garbled_text", 3, "steps", "warning"),
     ("garbled_fffd", "garbled_text", 1, "result", "warning"),
     ("garbled_doc", "garbled_text", None, None, "error"),
