@@ -10,6 +10,8 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 _session_home = Path(tempfile.mkdtemp(prefix="itaflow-tests-"))
 
@@ -23,3 +25,17 @@ os.environ.setdefault(
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ITAFLOW_HOME", str(_session_home / "itaflow"))
 os.environ.setdefault("ITAFLOW_REPORTS_OUT", str(_session_home / "reports"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def warehouse_url(request, tmp_path):
+    """An empty, unmigrated warehouse on each engine (the pipeline migrates it): a SQLite
+    file, or a throw-away PostgreSQL schema (loud skip only when no server answers)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'warehouse.db'}"
+        return
+    from pgtools import fresh_schema
+
+    module = request.module.__name__.rsplit(".", 1)[-1]
+    with fresh_schema(f"itaflow_{module[:20]}", f"PostgreSQL cases of {module}") as url:
+        yield url

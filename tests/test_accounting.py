@@ -18,8 +18,6 @@ import random
 from collections import Counter
 from pathlib import Path
 
-import pytest
-from pgtools import fresh_schema
 from sqlalchemy import select
 
 from itaflow import pipeline
@@ -37,16 +35,6 @@ HOSTILE_NAME = "..\n..\\..\\etc\\passwd\r\nSubject: ยกเลิก.txt"
 
 
 # --- warehouses ----------------------------------------------------------------------
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def warehouse_url(request, tmp_path):
-    """An empty warehouse URL (the pipeline migrates it): a SQLite file or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'warehouse.db'}"
-        return
-    with fresh_schema("itaflow_acc", "PostgreSQL accounting") as url:
-        yield url
 
 
 def settings_for(home: Path, url: str) -> Settings:

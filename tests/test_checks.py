@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from contract import CHECK_IDS as CATALOGUE
 
 from itaflow.checks import CheckRun, check_batch, verdict_of
 from itaflow.checks.suites import SuiteError, load_suites, rule_meta
@@ -22,13 +23,6 @@ from itaflow.models import Agency, Finding, Measure, Reporter, SubmissionRecord
 from itaflow.settings import load
 
 FIXTURES = Path(__file__).parent / "fixtures"
-CATALOGUE = {
-    "unreadable_file", "no_measures_found", "not_an_implementation_report", "agency_unknown",
-    "agency_name_inconsistent", "district_province_mismatch", "foreign_agency_mentioned",
-    "fiscal_year_inconsistent", "period_unparseable", "period_outside_fiscal_year",
-    "round_inconsistent", "missing_field", "column_shift", "header_row_as_data", "duplicate_text",
-    "placeholder_text", "garbled_text", "foreign_script", "duplicate_submission",
-}  # fmt: skip
 
 TITLE = "รายงานผลการดำเนินการเพื่อส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน\nประจำปีงบประมาณ พ.ศ. ๒๕๖๘"
 WHOLE_YEAR = ("๑ ตุลาคม ๒๕๖๗ ถึง ๓๐ กันยายน ๒๕๖๘", date(2024, 10, 1), date(2025, 9, 30))

@@ -30,7 +30,6 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from pgtools import fresh_schema
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
@@ -48,16 +47,6 @@ CHILD_TIMEOUT = 240  # seconds; a child that never reaches its kill point fails 
 
 
 # --- warehouses ----------------------------------------------------------------------
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def warehouse_url(request, tmp_path):
-    """An empty warehouse URL (the pipeline migrates it): a SQLite file or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'warehouse.db'}"
-        return
-    with fresh_schema("itaflow_fault", "PostgreSQL fault tests") as url:
-        yield url
 
 
 def settings_for(home: Path, url: str, **changes) -> Settings:

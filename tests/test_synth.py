@@ -12,20 +12,13 @@ import openpyxl
 import pdfplumber
 import pypdfium2
 import pytest
+from contract import CHECK_IDS
 
 from itaflow.models import SubmissionRecord
 from itaflow.synth.defects import DEFECTS, plant
 from itaflow.synth.province import province_inbox
 from itaflow.synth.records import make_record, province_rows, registry
 from itaflow.synth.render import ENCODINGS, LAYOUTS, render, suffix
-
-CHECK_IDS = {
-    "unreadable_file", "no_measures_found", "not_an_implementation_report", "agency_unknown",
-    "agency_name_inconsistent", "district_province_mismatch", "foreign_agency_mentioned",
-    "fiscal_year_inconsistent", "period_unparseable", "period_outside_fiscal_year",
-    "round_inconsistent", "missing_field", "column_shift", "header_row_as_data", "duplicate_text",
-    "placeholder_text", "garbled_text", "foreign_script", "duplicate_submission",
-}  # fmt: skip
 
 TAPRAYA = next(r for r in registry() if r.lao_code == "6270302")
 
