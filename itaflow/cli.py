@@ -68,6 +68,10 @@ def _cmd_synth(args: argparse.Namespace) -> int:
         share_missing=args.share_missing,
         share_defective=args.share_defective,
     )
+    if args.intake_manifest:
+        from itaflow.synth.province import write_intake_manifest
+
+        write_intake_manifest(manifest, args.out, args.intake_manifest)
     kinds: dict[str, int] = {}
     for f in manifest["files"]:
         kinds[f["kind"]] = kinds.get(f["kind"], 0) + 1
@@ -158,6 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=7)
     s.add_argument("--share-missing", type=float, default=0.1)
     s.add_argument("--share-defective", type=float, default=0.2)
+    s.add_argument(
+        "--intake-manifest",
+        help="also write the gateway's arrival record (JSON Lines) here, e.g. $ITAFLOW_HOME/intake/synth.jsonl",
+    )
     s.set_defaults(func=_cmd_synth)
     w = sub.add_parser("where", help="where the inbox, warehouse, reports and mails are")
     w.set_defaults(func=_cmd_where)

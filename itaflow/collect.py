@@ -1,37 +1,76 @@
-"""Collect: find every file in the inbox, hash it and keep a copy of the original.
+"""Collect: find every entry of the inbox, hash it and keep a copy of the original.
 
 The inbox belongs to the LAOs and the office: itaflow never moves, renames or
 deletes anything there. Each file's bytes are copied once into the store under a
 name derived from their SHA-256, so the original stays reachable whatever its
-submitted name was (names can hold anything: ``../``, newlines, 300 characters).
+submitted name was (names can hold anything: ``../``, newlines, bytes that are not
+UTF-8, 300 characters).
+
+Nothing an entry is can stop a run: the walk is iterative with a depth limit, and
+each entry (file, link, pipe, folder too deep, name the OS refuses) ends as one
+:class:`ReceivedFile`, with a ``problem`` when it cannot be taken.
 """
 
 from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import os
-import shutil
 import stat
+import tempfile
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 CHUNK = 1024 * 1024
+MAX_DEPTH = 16
+DONE_SUFFIX = ".done"
 
 
 @dataclass(frozen=True)
 class ReceivedFile:
-    """One file seen in the inbox, with where its original is kept."""
+    """One inbox entry, with where its original is kept."""
 
     sha256: str
     size: int
     original_name: str  # display-safe form of the submitted file name
-    inbox_path: str  # relative to the inbox, display-safe
+    inbox_path: str  # relative to the inbox, display-safe and distinct per entry
     stored_path: str  # absolute path of the kept copy
-    received_at: str  # ISO timestamp (UTC) the file landed in the inbox (its mtime)
+    received_at: str  # ISO timestamp (UTC): when the office's intake first saw the file
     problem: str | None = None  # why it cannot be processed (e.g. a link out of the inbox)
+    claimed_at: str | None = None  # the file's own mtime: what the sender claims, never trusted
+    arrival_source: str = "intake"  # intake (first seen by collect) | manifest (gateway record)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One thing found by the walk: its path, how it was found, and what it is."""
+
+    path: Path
+    rel: str  # display key (see ``inbox_key``)
+    kind: str  # file | link | other | too_deep | error
+    size: int = 0
+    mtime_ns: int = 0
+    error: str | None = None
+
+
+class NotARegularFile(OSError):
+    """A FIFO, socket or device in the inbox: opening it could block forever."""
+
+
+class ChangedWhileReading(OSError):
+    """The file's size or mtime moved while it was copied: it is still being written."""
+
+
+class TooLarge(Exception):
+    """Bigger than the per-file limit: refused before a byte is copied."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
 
 
 def safe_display_name(name: str, limit: int = 200) -> str:
@@ -43,30 +82,116 @@ def safe_display_name(name: str, limit: int = 200) -> str:
     return cleaned[:limit] or "_"
 
 
-class NotARegularFile(OSError):
-    """A FIFO, socket or device in the inbox: opening it could block forever."""
+def inbox_key(rel: str | Path, limit: int = 400) -> str:
+    """The inbox path as stored: readable, and distinct for distinct names.
 
-
-def sha256_of(path: Path) -> tuple[str, int]:
-    """Hash a file in chunks so a huge submission never sits in memory.
-
-    Opened non-blocking and checked to be a regular file first, so a named pipe
-    (or a link to one) in the inbox cannot hang the run.
+    Bytes that are not UTF-8 become ``\\xff``, control characters ``\\x0a``: two names
+    differing only there must not collapse into one receipt (as ``_`` would make them).
     """
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    raw = os.fsencode(str(rel)).decode("utf-8", "backslashreplace")
+    text = "".join(
+        f"\\x{ord(ch):02x}" if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in raw
+    )
+    if len(text) > limit:  # keep it distinct: a hash of the whole name ends it
+        tail = hashlib.sha256(os.fsencode(str(rel))).hexdigest()[:12]
+        text = f"{text[: limit - 14]}~{tail}"
+    return text
+
+
+def _display(name: str) -> str:
+    return safe_display_name(os.fsencode(name).decode("utf-8", "replace"))
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _iso(ns: int) -> str | None:
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise NotARegularFile(errno.EINVAL, "ไม่ใช่ไฟล์ปกติ / not a regular file")
-        os.set_blocking(fd, True)
-        digest = hashlib.sha256()
-        size = 0
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            while chunk := fh.read(CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
-        return digest.hexdigest(), size
-    finally:
-        os.close(fd)
+        return datetime.fromtimestamp(ns / 1e9, UTC).isoformat(timespec="seconds")
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+# --- the walk -----------------------------------------------------------------------
+
+
+def walk_inbox(inbox: Path, max_depth: int = MAX_DEPTH) -> list[Entry]:
+    """Every entry under the inbox that is not a folder, in a stable order.
+
+    Iterative (no recursion limit), never follows a link to a folder, and stops at
+    ``max_depth``: a folder deeper than that is one entry of kind ``too_deep``.
+    A folder that cannot be listed is one entry of kind ``error``.
+    """
+    if not inbox.is_dir():
+        return []
+    found: list[Entry] = []
+    stack: list[tuple[Path, int]] = [(inbox, 0)]
+    while stack:
+        folder, depth = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                children = list(it)
+        except OSError as exc:
+            found.append(_entry(folder, inbox, "error", error=_reason(exc)))
+            continue
+        for child in children:
+            path = Path(child.path)
+            try:
+                if child.is_dir(follow_symlinks=False):
+                    if depth + 1 >= max_depth:
+                        found.append(_entry(path, inbox, "too_deep"))
+                    else:
+                        stack.append((path, depth + 1))
+                    continue
+                st = child.stat(follow_symlinks=False)
+                kind = (
+                    "link"
+                    if stat.S_ISLNK(st.st_mode)
+                    else "file"
+                    if stat.S_ISREG(st.st_mode)
+                    else "other"
+                )
+                if kind == "link":
+                    st = _target_stat(path) or st
+                found.append(_entry(path, inbox, kind, st.st_size, st.st_mtime_ns))
+            except OSError as exc:
+                found.append(_entry(path, inbox, "error", error=_reason(exc)))
+    found.sort(key=lambda e: os.fsencode(str(e.path)))
+    return _without_markers(found)
+
+
+def _target_stat(path: Path) -> os.stat_result | None:
+    """A link's target state (for the quiet period), without opening it."""
+    try:
+        return os.stat(path)
+    except (OSError, ValueError):
+        return None
+
+
+def _entry(path: Path, inbox: Path, kind: str, size: int = 0, mtime_ns: int = 0, error=None):
+    return Entry(path, inbox_key(path.relative_to(inbox)), kind, size, mtime_ns, error)
+
+
+def _without_markers(entries: list[Entry]) -> list[Entry]:
+    """``x.pdf.done`` next to ``x.pdf`` is the sender's "upload finished" marker, not a file."""
+    paths = {e.path for e in entries}
+    return [
+        e
+        for e in entries
+        if not (e.path.name.endswith(DONE_SUFFIX) and e.path.with_name(e.path.name[:-5]) in paths)
+    ]
+
+
+def is_marked_done(entry: Entry) -> bool:
+    return entry.path.with_name(entry.path.name + DONE_SUFFIX).exists()
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
+
+
+# --- one entry ----------------------------------------------------------------------
 
 
 def stored_path_for(store: Path, sha256: str) -> Path:
@@ -74,25 +199,88 @@ def stored_path_for(store: Path, sha256: str) -> Path:
     return store / sha256[:2] / f"{sha256}.bin"
 
 
+def _open_regular(path: Path) -> int:
+    """Open without blocking on a FIFO, and refuse anything that is not a regular file."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise NotARegularFile(errno.EINVAL, "ไม่ใช่ไฟล์ปกติ / not a regular file")
+    os.set_blocking(fd, True)
+    return fd
+
+
+def sha256_of(path: Path) -> tuple[str, int]:
+    """Hash a file in chunks so a huge submission never sits in memory (FIFOs refused)."""
+    fd = _open_regular(path)
+    try:
+        digest = hashlib.sha256()
+        size = 0
+        while chunk := os.read(fd, CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+        return digest.hexdigest(), size
+    finally:
+        os.close(fd)
+
+
+def hash_and_keep(
+    path: Path, store: Path, max_bytes: int | None = None, expect: tuple[int, int] | None = None
+) -> tuple[str, int, int, Path]:
+    """Copy the file into the store while hashing it, in one pass; returns
+    ``(sha256, size, mtime_ns, kept path)``.
+
+    The copy goes to a temporary name private to this process, and is renamed to
+    its hash only when the bytes hashed are the bytes written: the stored copy can
+    never disagree with its name, and concurrent collectors never share a file.
+    The size is checked on the open file before copying (``TooLarge``), and the
+    file's size and mtime after copying (``ChangedWhileReading`` if they moved, or
+    if they differ from ``expect`` = what the scan saw).
+    """
+    fd = _open_regular(path)
+    try:
+        before = os.fstat(fd)
+        if max_bytes is not None and before.st_size > max_bytes:
+            raise TooLarge(before.st_size)
+        store.mkdir(parents=True, exist_ok=True)
+        tmp_fd, tmp_name = tempfile.mkstemp(prefix=f".{os.getpid()}-", suffix=".part", dir=store)
+        try:
+            digest, size = hashlib.sha256(), 0
+            with os.fdopen(tmp_fd, "wb") as out:
+                while chunk := os.read(fd, CHUNK):
+                    size += len(chunk)
+                    if max_bytes is not None and size > max_bytes:
+                        raise TooLarge(size)
+                    digest.update(chunk)
+                    out.write(chunk)
+            after = os.fstat(fd)
+            state = (after.st_size, after.st_mtime_ns)
+            if state != (before.st_size, before.st_mtime_ns) or size != after.st_size:
+                raise ChangedWhileReading(errno.EAGAIN, "changed while read")
+            if expect is not None and state != expect:
+                raise ChangedWhileReading(errno.EAGAIN, "changed since the scan")
+            sha = digest.hexdigest()
+            target = stored_path_for(store, sha)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.exists():
+                os.unlink(tmp_name)
+            else:
+                os.chmod(tmp_name, 0o444)
+                os.replace(tmp_name, target)  # atomic: a crash leaves no half file under a hash
+            return sha, size, after.st_mtime_ns, target
+        except BaseException:
+            if os.path.exists(tmp_name):
+                os.unlink(tmp_name)
+            raise
+    finally:
+        os.close(fd)
+
+
 def keep_original(path: Path, store: Path, sha256: str) -> Path:
-    """Copy the bytes into the store once (atomic rename, so a crash leaves no half file)."""
-    target = stored_path_for(store, sha256)
-    if target.exists():
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".part")
-    shutil.copyfile(path, partial)  # a link here points inside the inbox (checked before)
-    partial.replace(target)
-    target.chmod(0o444)
-    return target
-
-
-def inbox_files(inbox: Path) -> list[Path]:
-    """Everything under the inbox that is not a folder, in a stable order (hidden files,
-    links, pipes too: each must be accounted for, even if it cannot be read)."""
-    if not inbox.is_dir():
-        return []
-    return sorted(p for p in inbox.rglob("*") if p.is_symlink() or not p.is_dir())
+    """Kept for callers that already know the hash: copy and verify in one pass."""
+    sha, _, _, kept = hash_and_keep(path, store)
+    if sha != sha256:
+        raise ChangedWhileReading(errno.EAGAIN, "changed while read")
+    return kept
 
 
 def _escapes(path: Path, inbox: Path) -> bool:
@@ -104,61 +292,170 @@ def _escapes(path: Path, inbox: Path) -> bool:
     return False
 
 
-def collect_file(path: Path, inbox: Path, store: Path) -> ReceivedFile:
-    """Hash and keep one inbox file; a file we must not read is still accounted for."""
-    rel = safe_display_name(str(path.relative_to(inbox)), limit=400)
-    name = safe_display_name(path.name)
-    if path.is_symlink() and _escapes(path, inbox):
-        # A link out of the inbox could expose any file on the server: keep a record
-        # of it (hash of the link text) and never open the target.
-        marker = f"symlink:{rel}->{path.readlink()}".encode()
-        digest = hashlib.sha256(marker).hexdigest()
-        return ReceivedFile(
-            sha256=digest,
-            size=0,
-            original_name=name,
-            inbox_path=rel,
-            stored_path="",
-            received_at=_mtime(path, follow=False),
-            problem="ลิงก์ชี้ออกนอกกล่องรับไฟล์ ไม่ได้เปิดอ่าน / link points outside the inbox; not opened",
-        )
-    if not path.is_symlink() and not path.is_file():
-        raise NotARegularFile(errno.EINVAL, "ไม่ใช่ไฟล์ปกติ / not a regular file")
-    sha, size = sha256_of(path)
-    kept = keep_original(path, store, sha)
+def problem_receipt(entry: Entry, problem: str, marker: bytes, seen_at: str) -> ReceivedFile:
+    """An entry that cannot be taken: a stable digest of what it is, and the reason."""
+    digest = hashlib.sha256(marker + b"\0" + os.fsencode(str(entry.path))).hexdigest()
     return ReceivedFile(
-        sha256=sha,
-        size=size,
-        original_name=name,
-        inbox_path=rel,
-        stored_path=str(kept),
-        received_at=_mtime(path, follow=True),
+        sha256=digest,
+        size=0,
+        original_name=_display(entry.path.name),
+        inbox_path=entry.rel,
+        stored_path="",
+        received_at=seen_at,
+        problem=problem,
+        claimed_at=_iso(entry.mtime_ns) if entry.mtime_ns else None,
     )
 
 
-def _mtime(path: Path, *, follow: bool) -> str:
-    stat = path.stat() if follow else path.lstat()
-    return datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(timespec="seconds")
+LINK_OUT = "ลิงก์ชี้ออกนอกกล่องรับไฟล์ ไม่ได้เปิดอ่าน / link points outside the inbox; not opened"
+NOT_REGULAR = "ไม่ใช่ไฟล์ปกติ / not a regular file"
 
 
-def scan_inbox(inbox: Path, store: Path) -> list[ReceivedFile]:
-    """Collect every file of the inbox; unreadable paths become records with a problem."""
-    received: list[ReceivedFile] = []
-    for path in inbox_files(inbox):
+def too_deep(max_depth: int) -> str:
+    return (
+        f"โฟลเดอร์ซ้อนลึกเกิน {max_depth} ชั้น ไม่ได้เปิดอ่าน"
+        f" / folder nested deeper than {max_depth} levels; not opened"
+    )
+
+
+def too_large(size: int, limit: int) -> str:
+    return (
+        f"ไฟล์มีขนาดใหญ่เกินกำหนด ({size:,} ไบต์ เกิน {limit:,} ไบต์) ไม่ได้เก็บสำเนา"
+        f" / file too large ({size:,} bytes, limit {limit:,}); not copied"
+    )
+
+
+def collect_entry(
+    entry: Entry,
+    inbox: Path,
+    store: Path,
+    seen_at: str | None = None,
+    *,
+    max_bytes: int | None = None,
+    max_depth: int = MAX_DEPTH,
+) -> ReceivedFile:
+    """Hash and keep one entry; an entry we must not read is still accounted for.
+
+    Raises only ``ChangedWhileReading`` (the file is still being written: it waits
+    for the next run); every other failure is a receipt with a problem.
+    """
+    seen_at = seen_at or _now()
+    try:
+        if entry.kind == "too_deep":
+            return problem_receipt(entry, too_deep(max_depth), b"too_deep", seen_at)
+        if entry.kind == "error":
+            reason = f"เปิดไฟล์ไม่ได้ / cannot open file: {entry.error}"
+            return problem_receipt(entry, reason, b"unreadable", seen_at)
+        if entry.kind == "link" and _escapes(entry.path, inbox):
+            # A link out of the inbox could expose any file on the server: keep a record
+            # of it (hash of the link text, bytes as they are) and never open the target.
+            target = os.fsencode(os.readlink(entry.path))
+            return problem_receipt(entry, LINK_OUT, b"symlink:" + target, seen_at)
+        if entry.kind == "other":
+            return problem_receipt(entry, NOT_REGULAR, b"not_regular", seen_at)
+        expect = (entry.size, entry.mtime_ns) if entry.kind == "file" else None
+        sha, size, mtime_ns, kept = hash_and_keep(entry.path, store, max_bytes, expect)
+    except ChangedWhileReading:
+        raise
+    except FileNotFoundError as exc:  # gone between the walk and the copy: not an entry any more
+        raise ChangedWhileReading(errno.ENOENT, "vanished") from exc
+    except TooLarge as exc:
+        reason = too_large(exc.size, max_bytes or 0)
+        return problem_receipt(entry, reason, f"too_large:{exc.size}".encode(), seen_at)
+    except NotARegularFile:
+        return problem_receipt(entry, NOT_REGULAR, b"not_regular", seen_at)
+    except OSError as exc:
+        reason = f"เปิดไฟล์ไม่ได้ / cannot open file: {_reason(exc)}"
+        return problem_receipt(entry, reason, b"unreadable", seen_at)
+    except Exception as exc:  # whatever else an entry does, the run goes on
+        reason = f"เปิดไฟล์ไม่ได้ / cannot open file: {type(exc).__name__}"
+        return problem_receipt(entry, reason, b"unreadable", seen_at)
+    return ReceivedFile(
+        sha256=sha,
+        size=size,
+        original_name=_display(entry.path.name),
+        inbox_path=entry.rel,
+        stored_path=str(kept),
+        received_at=seen_at,
+        claimed_at=_iso(mtime_ns),
+    )
+
+
+def scan_inbox(
+    inbox: Path,
+    store: Path,
+    *,
+    max_bytes: int | None = None,
+    max_depth: int = MAX_DEPTH,
+    seen_at: str | None = None,
+) -> list[ReceivedFile]:
+    """Collect every entry of the inbox at once (no quiet period; see ``pipeline.collect``).
+
+    A file that changes while it is copied is left out: it is still being written.
+    """
+    seen_at = seen_at or _now()
+    received = []
+    for entry in walk_inbox(inbox, max_depth):
         try:
-            received.append(collect_file(path, inbox, store))
-        except OSError as exc:
-            rel = safe_display_name(str(path.relative_to(inbox)), limit=400)
-            digest = hashlib.sha256(f"unreadable:{rel}".encode()).hexdigest()
             received.append(
-                ReceivedFile(
-                    sha256=digest,
-                    size=0,
-                    original_name=safe_display_name(path.name),
-                    inbox_path=rel,
-                    stored_path="",
-                    received_at=datetime.now(UTC).isoformat(timespec="seconds"),
-                    problem=f"เปิดไฟล์ไม่ได้ / cannot open file: {exc.strerror or exc}",
+                collect_entry(
+                    entry, inbox, store, seen_at, max_bytes=max_bytes, max_depth=max_depth
                 )
             )
+        except ChangedWhileReading:
+            continue
     return received
+
+
+# --- the gateway's intake records ---------------------------------------------------
+
+
+def read_manifests(folder: Path, inbox: Path) -> dict[str, dict]:
+    """Trusted arrival records by inbox key: ``*.jsonl`` files in the intake folder.
+
+    Written by the mail or upload gateway (and by the demo), never by a sender: the
+    folder lies outside the inbox. Each line: ``{"path": absolute or inbox-relative,
+    "received_at": ISO with offset, "sha256": optional}``; a broken line is skipped.
+    """
+    records: dict[str, dict] = {}
+    if not folder.is_dir():
+        return records
+    roots = (Path(os.path.abspath(inbox)), inbox.resolve())
+    for manifest in sorted(folder.glob("*.jsonl")):
+        try:
+            lines = manifest.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            try:
+                item = json.loads(line)
+                path = Path(item["path"])
+                rel = _inside(path, roots) if path.is_absolute() else path
+                at = datetime.fromisoformat(item["received_at"])
+            except (ValueError, KeyError, TypeError, OSError):
+                continue
+            if at.tzinfo is None:
+                continue  # a time without its offset is ambiguous: not trusted
+            records[inbox_key(rel)] = {
+                "received_at": at.astimezone(UTC).isoformat(timespec="seconds"),
+                "sha256": item.get("sha256"),
+            }
+    return records
+
+
+def _inside(path: Path, roots: tuple[Path, ...]) -> Path:
+    """``path`` relative to the inbox, without following links (a link is its own entry)."""
+    normal = Path(os.path.normpath(path))
+    for root in roots:
+        if normal.is_relative_to(root):
+            return normal.relative_to(root)
+    raise ValueError(f"outside the inbox: {path}")
+
+
+def iter_manifest_lines(items: list[tuple[Path, datetime, str | None]]) -> Iterator[str]:
+    """JSON Lines for ``read_manifests`` (used by the demo and synth)."""
+    for path, at, sha in items:
+        record = {"path": str(path), "received_at": at.isoformat()}
+        if sha:
+            record["sha256"] = sha
+        yield json.dumps(record, ensure_ascii=False)

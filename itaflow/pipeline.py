@@ -25,7 +25,14 @@ def _safe(run_id: str) -> str:
 
 
 def _run_id(run_id: str | None) -> str:
-    return run_id or f"cli__{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}"
+    """The given run id, or one unique even for two processes started the same second."""
+    if run_id:
+        return run_id
+    import os
+    import uuid
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%f")
+    return f"cli__{stamp}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
 
 
 def prepare_warehouse(settings: Settings) -> str:
@@ -36,17 +43,72 @@ def prepare_warehouse(settings: Settings) -> str:
 
 
 def collect(settings: Settings, run_id: str | None = None) -> dict[str, Any]:
-    """Hash and keep every inbox file, register what is new; returns counts by outcome."""
-    from itaflow.collect import scan_inbox
+    """Take every quiet inbox entry, register what is new; returns counts by outcome.
+
+    Each entry's (size, mtime) is recorded with the time intake first saw it. A file
+    is taken when that state has held for ``settings.quiet_seconds`` (two scans), or
+    at once when a ``.done`` marker or the gateway's manifest vouches for it; the rest
+    wait for the next run and are listed under ``waiting``. The arrival time is the
+    manifest's, else that first sighting: the file's mtime is kept only as claimed.
+    """
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from itaflow.collect import (
+        ChangedWhileReading,
+        collect_entry,
+        is_marked_done,
+        read_manifests,
+        walk_inbox,
+    )
     from itaflow.warehouse import register_received
+    from itaflow.warehouse.intake import observe_inbox
 
     run_id = _run_id(run_id)
-    files = scan_inbox(settings.inbox, settings.store)
+    now = datetime.now(UTC)
+    entries = walk_inbox(settings.inbox, settings.collect_max_depth)
+    trusted = read_manifests(settings.intake_dir, settings.inbox)
+    states = [{"inbox_path": e.rel, "size": e.size, "mtime_ns": e.mtime_ns} for e in entries]
+    first_seen = observe_inbox(settings.warehouse_url, states, now)
+    quiet_since = now - timedelta(seconds=settings.quiet_seconds)
+    files, waiting = [], []
+    for entry in entries:
+        seen_at = first_seen[entry.rel]
+        vouched = entry.rel in trusted or is_marked_done(entry)
+        if entry.kind in ("file", "link") and not vouched and seen_at > quiet_since:
+            waiting.append(entry.rel)
+            continue
+        try:
+            received = collect_entry(
+                entry,
+                settings.inbox,
+                settings.store,
+                seen_at.isoformat(timespec="seconds"),
+                max_bytes=settings.limits.max_file_bytes,
+                max_depth=settings.collect_max_depth,
+            )
+        except ChangedWhileReading:
+            waiting.append(entry.rel)
+            continue
+        record = trusted.get(entry.rel)
+        if record and not received.problem and record["sha256"] in (None, received.sha256):
+            received = replace(
+                received, received_at=record["received_at"], arrival_source="manifest"
+            )
+        files.append(received)
     outcomes = register_received(settings.warehouse_url, [asdict(f) for f in files], run_id)
     counts = {"seen": 0, "new": 0, "duplicate": 0}
     for o in outcomes:
         counts[o["outcome"]] = counts.get(o["outcome"], 0) + 1
-    return {"run_id": run_id, "files": len(files), **counts}
+    if waiting:
+        log.info("%d files not yet quiet, waiting for the next run: %s", len(waiting), waiting[:20])
+    return {
+        "run_id": run_id,
+        "files": len(files),
+        **counts,
+        "waiting": len(waiting),
+        "waiting_files": waiting[:50],
+    }
 
 
 def plan_batches(settings: Settings) -> list[list[int]]:

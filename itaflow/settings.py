@@ -34,6 +34,10 @@ class Limits:
     max_pages: int = 300
     max_cells: int = 200_000
     seconds_per_file: float = 120.0
+    # Zip-based formats (docx, xlsx): checked on the central directory before parsing.
+    max_entry_bytes: int = 32 * 1024 * 1024  # inflated size of one XML part
+    max_compression_ratio: float = 200.0  # inflated / compressed, for parts over 1 MB inflated
+    max_rows: int = 100_000  # spreadsheet rows, empty ones included
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,13 @@ class Settings:
     mail_from: str = "itaflow@localhost"
     mail_to: tuple[str, ...] = ("office@localhost",)
     limits: Limits = field(default_factory=Limits)
+    # Collect: a file is taken once its size and mtime held still this long (over two
+    # scans), or at once with a ``.done`` marker or a gateway manifest entry.
+    quiet_seconds: float = 60.0
+    collect_max_depth: int = 16  # folders nested deeper are one receipt, not walked
+    # Whole budget per file for read + extract + checks (the reader's own limit is
+    # ``limits.seconds_per_file``); a file over it is refused with a reason.
+    seconds_per_file_total: float = 180.0
 
     @property
     def inbox(self) -> Path:
@@ -77,6 +88,12 @@ class Settings:
         """Mails as .eml files when no SMTP server is configured."""
         return self.home / "outbox"
 
+    @property
+    def intake_dir(self) -> Path:
+        """Trusted arrival records (``*.jsonl``) written by the mail/upload gateway, outside
+        the inbox so no sender can write one."""
+        return self.home / "intake"
+
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)
 
@@ -91,6 +108,11 @@ def load() -> Settings:
         max_pages=int(_env("ITAFLOW_MAX_PAGES", str(Limits.max_pages))),
         max_cells=int(_env("ITAFLOW_MAX_CELLS", str(Limits.max_cells))),
         seconds_per_file=float(_env("ITAFLOW_SECONDS_PER_FILE", str(Limits.seconds_per_file))),
+        max_entry_bytes=int(_env("ITAFLOW_MAX_ENTRY_BYTES", str(Limits.max_entry_bytes))),
+        max_compression_ratio=float(
+            _env("ITAFLOW_MAX_COMPRESSION_RATIO", str(Limits.max_compression_ratio))
+        ),
+        max_rows=int(_env("ITAFLOW_MAX_ROWS", str(Limits.max_rows))),
     )
     return Settings(
         home=home,
@@ -111,4 +133,7 @@ def load() -> Settings:
         mail_from=_env("ITAFLOW_MAIL_FROM", "itaflow@localhost"),
         mail_to=_list("ITAFLOW_MAIL_TO", "office@localhost"),
         limits=limits,
+        quiet_seconds=float(_env("ITAFLOW_QUIET_SECONDS", "60")),
+        collect_max_depth=int(_env("ITAFLOW_COLLECT_MAX_DEPTH", "16")),
+        seconds_per_file_total=float(_env("ITAFLOW_SECONDS_PER_FILE_TOTAL", "180")),
     )

@@ -15,14 +15,31 @@ step "Airflow metadata database (SQLite): $AIRFLOW_HOME/airflow.db"
 $UV run airflow db migrate >>"$log" 2>&1
 
 step "Demo inbox: $ITAFLOW_HOME/inbox"
-# The sample submissions, dated inside the annual round's reporting window.
+# The sample submissions, arrived inside the annual round's reporting window. Arrival
+# times come from an intake record (what a mail/upload gateway writes), never from
+# the files' mtimes, which a sender controls.
+mkdir -p "$ITAFLOW_HOME/intake"
 for f in tests/fixtures/seeds/*.txt tests/fixtures/real/*.pdf; do
   dest="$ITAFLOW_HOME/inbox/samples/$(basename "$f")"
-  [ -e "$dest" ] || { cp "$f" "$dest"; touch -d "2025-10-20 10:00" "$dest"; }
+  [ -e "$dest" ] || cp "$f" "$dest"
 done
+$UV run python - "$ITAFLOW_HOME" >>"$log" 2>&1 <<'PY'
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from itaflow.collect import iter_manifest_lines
+
+home = Path(sys.argv[1])
+at = datetime.fromisoformat("2025-10-20T10:00:00+07:00")
+items = [(p.resolve(), at, None) for p in sorted((home / "inbox" / "samples").iterdir())]
+lines = "".join(line + "\n" for line in iter_manifest_lines(items))
+(home / "intake" / "samples.jsonl").write_text(lines, encoding="utf-8")
+PY
 if [ ! -d "$ITAFLOW_HOME/inbox/synthetic" ]; then
   $UV run itaflow synth --province "$ITAFLOW_PROVINCE" --fiscal-year 2568 --round FY \
-    --out "$ITAFLOW_HOME/inbox/synthetic" >>"$log" 2>&1
+    --out "$ITAFLOW_HOME/inbox/synthetic" \
+    --intake-manifest "$ITAFLOW_HOME/intake/synthetic.jsonl" >>"$log" 2>&1
 fi
 echo "$(find "$ITAFLOW_HOME/inbox" -type f | wc -l) files"
 

@@ -16,12 +16,13 @@ import hashlib
 import os
 import random
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
 
 from itaflow import pipeline
-from itaflow.collect import safe_display_name, stored_path_for
+from itaflow.collect import inbox_key, iter_manifest_lines, stored_path_for
 from itaflow.settings import Settings
 from itaflow.warehouse import accounting, engine_for
 from itaflow.warehouse.schema import findings, receipts, submissions
@@ -43,6 +44,7 @@ def settings_for(home: Path, url: str) -> Settings:
         warehouse_url=url,
         reports_out=home / "reports",
         expectations_dir=REPO / "expectations",
+        quiet_seconds=0,
     )
 
 
@@ -50,9 +52,16 @@ def settings_for(home: Path, url: str) -> Settings:
 
 
 def _put(path: Path, data: bytes, mtime: int) -> Path:
+    """Drop a file as the gateway would: the bytes, and its arrival in the intake record
+    (the file's mtime is set too, but only as the sender's claim)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     os.utime(path, (mtime, mtime))
+    inbox = next(p for p in path.parents if p.name == "inbox")
+    at = datetime.fromtimestamp(mtime, UTC)
+    (inbox.parent / "intake").mkdir(exist_ok=True)
+    with (inbox.parent / "intake" / "gateway.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write(next(iter_manifest_lines([(path, at, None)])) + "\n")
     return path
 
 
@@ -178,7 +187,7 @@ def test_every_inbox_file_ends_in_one_state_with_its_reason(warehouse_url, tmp_p
     assert collected["files"] == len(kinds) and collected["duplicate"] == duplicates == 2
     assert tree(settings.inbox) == before  # nothing moved, renamed, touched or deleted
     ended = states(warehouse_url, "run-1")
-    by_path = {safe_display_name(rel, limit=400): kind for rel, kind in kinds.items()}
+    by_path = {inbox_key(rel): kind for rel, kind in kinds.items()}
     assert sorted(ended) == sorted(by_path)  # exactly one receipt per inbox file
     for path, item in ended.items():
         assert item["state"] in ENDED, (path, item)

@@ -40,8 +40,9 @@ def test_rescan_is_stable(tmp_path):
     inbox.mkdir()
     (inbox / "a.txt").write_text("x")
     (inbox / "copy-of-a.txt").write_text("x")
-    first = scan_inbox(inbox, store)
-    second = scan_inbox(inbox, store)
+    at = "2026-01-05T03:00:00+00:00"
+    first = scan_inbox(inbox, store, seen_at=at)
+    second = scan_inbox(inbox, store, seen_at=at)
     assert first == second
     assert first[0].sha256 == first[1].sha256  # same bytes, two receipts, one stored copy
     assert len(list(store.rglob("*.bin"))) == 1

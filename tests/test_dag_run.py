@@ -15,10 +15,13 @@ import socket
 import sqlite3
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+
+from itaflow.collect import iter_manifest_lines
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
@@ -58,9 +61,17 @@ def env(tmp_path_factory, smtp):
         FIXTURES / "real" / "real_02_namyuen_hospital_bribery_2567.pdf",
     ]:
         shutil.copy(f, inbox / f.name)
-        os.utime(
-            inbox / f.name, (1760000000, 1760000000)
-        )  # 2025-10-09: before the FY 2568 due date
+    # Arrived 2025-10-09, before the FY 2568 due date: told by the gateway's intake record
+    # (a file's mtime is only the sender's claim).
+    arrived = datetime.fromtimestamp(1760000000, UTC)
+    (home / "itaflow" / "intake").mkdir()
+    (home / "itaflow" / "intake" / "gateway.jsonl").write_text(
+        "".join(
+            line + "\n"
+            for line in iter_manifest_lines([(p, arrived, None) for p in inbox.iterdir()])
+        ),
+        encoding="utf-8",
+    )
     shutil.copy(FIXTURES / "seeds" / "tapraya_sao_sakaeo_2568_annual.txt", inbox / "ส่งซ้ำ.txt")
     (inbox / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
     airflow_home = home / "airflow"
@@ -76,6 +87,7 @@ def env(tmp_path_factory, smtp):
         "ITAFLOW_PROVINCE": "นครราชสีมา",
         "ITAFLOW_MAIL_TO": "สำนักงานจังหวัด <office@example.go.th>",
         "ITAFLOW_BATCH_SIZE": "4",
+        "ITAFLOW_QUIET_SECONDS": "0",
     }
     airflow_home.mkdir()
     subprocess.run(

@@ -55,6 +55,7 @@ def settings_for(home: Path, url: str, **changes) -> Settings:
         warehouse_url=url,
         reports_out=home / "reports",
         expectations_dir=REPO / "expectations",
+        quiet_seconds=0,
     ).with_(**changes)
 
 

@@ -1,9 +1,11 @@
 """A whole province's inbox for one round, as the office would find it.
 
-Most LAOs sent a file, in mixed formats and layouts; some did not; some were late
-(the file's mtime is when it was received); some files are defective; one LAO sent
-a corrected second version; one file arrived twice, byte for byte. The manifest
-says what is where and what a correct pipeline must conclude.
+Most LAOs sent a file, in mixed formats and layouts; some did not; some were late;
+some files are defective; one LAO sent a corrected second version; one file arrived
+twice, byte for byte. The manifest says what is where and what a correct pipeline
+must conclude. When the files "arrived" is told to collect the way a real gateway
+would: an intake record (``write_intake_manifest``); the file's mtime is set to the
+same time but is only the sender's claim, which itaflow never trusts.
 """
 
 from __future__ import annotations
@@ -51,6 +53,23 @@ def _stamp(path: Path, when: datetime) -> None:
     os.utime(path, (ts, ts))
 
 
+def write_intake_manifest(manifest: dict, out_dir: Path | str, target: Path | str) -> Path:
+    """The gateway's intake record for a synthetic inbox: one JSON line per file with
+    its absolute path and arrival time (Asia/Bangkok), read by ``itaflow.collect``."""
+    from itaflow.collect import iter_manifest_lines
+    from itaflow.warehouse.db import BANGKOK
+
+    out = Path(out_dir).resolve()
+    items = [
+        (out / f["file"], datetime.fromisoformat(f["received_at"]).replace(tzinfo=BANGKOK), None)
+        for f in manifest["files"]
+    ]
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("".join(line + "\n" for line in iter_manifest_lines(items)), "utf-8")
+    return target
+
+
 def province_inbox(
     province_th: str,
     fiscal_year: int,
@@ -67,8 +86,8 @@ def province_inbox(
     Manifest: ``province``, ``fiscal_year``, ``round``, ``due`` (ISO date),
     ``expected`` (LAO count), ``missing`` (lao_codes with no file) and ``files``:
     one entry per file with ``file`` (name in ``out_dir``), ``lao_code``,
-    ``format``/``layout``/``encoding``, ``received_at`` (ISO, also the file's
-    mtime), ``late``, ``kind`` (original / resubmission / duplicate), ``version``,
+    ``format``/``layout``/``encoding``, ``received_at`` (ISO, local time; also the
+    file's mtime; ``write_intake_manifest`` records it for collect), ``late``, ``kind`` (original / resubmission / duplicate), ``version``,
     ``defect`` and ``truth`` (the planted findings) when defective, ``measures``.
     ``skip_layouts``: layouts left out of the inbox (none by default).
     """

@@ -202,7 +202,9 @@ def register_received(
 
     ``files`` are ``itaflow.collect.ReceivedFile`` objects or dicts with ``sha256,
     size, original_name, inbox_path, stored_path, received_at`` (optional
-    ``format``, ``problem``). Each result is ``{sha256, inbox_path, submission_id,
+    ``format``, ``problem``, ``claimed_at``, ``arrival_source``). ``received_at`` is the
+    arrival time intake recorded (or a gateway's manifest), never the file's mtime:
+    that one is ``claimed_at``, kept and shown but never used for lateness or versions. Each result is ``{sha256, inbox_path, submission_id,
     receipt_id, outcome}`` where ``outcome`` is:
 
     - ``new``: first time these bytes were received: a submission, status ``received``
@@ -257,6 +259,7 @@ def register_received(
                 "size": f["size"],
                 "received_at": _ts(local_time(f["received_at"])),
                 "is_duplicate": is_duplicate,
+                **_arrival_fields(f),
             }
         if new_subs:
             _insert_rows(conn, submissions, list(new_subs.values()))
@@ -328,6 +331,15 @@ def _submission_row(f: dict[str, Any], run_id: str) -> dict[str, Any]:
         "reason": clean(problem),
         "is_current": False,
         "loaded_run_id": run_id if problem else None,
+        **_arrival_fields(f),
+    }
+
+
+def _arrival_fields(f: Mapping[str, Any]) -> dict[str, Any]:
+    """The sender's claimed time (the file's mtime) and where the arrival time came from."""
+    return {
+        "claimed_at": _ts(local_time(f.get("claimed_at"))),
+        "arrival_source": f.get("arrival_source") or "intake",
     }
 
 

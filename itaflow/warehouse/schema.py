@@ -115,6 +115,9 @@ submissions = Table(
     Column("is_current", Boolean, nullable=False, default=False),
     Column("superseded_by", Id, ForeignKey("submissions.id")),
     Column("loaded_run_id", Text),  # the run whose load set the status
+    # The file's own mtime: what the sender claims; never decides lateness or versions.
+    Column("claimed_at", DateTime),
+    Column("arrival_source", String(16)),  # intake (first seen by collect) | manifest (gateway)
     CheckConstraint(_in("status", SUBMISSION_STATUSES), name="status"),
     Index(None, "lao_code", "fiscal_year", "round"),
     Index(None, "status"),
@@ -133,6 +136,8 @@ receipts = Table(
     Column("submission_id", Id, ForeignKey("submissions.id"), nullable=False),
     # True when these bytes were already a submission: the receipt ends rejected.
     Column("is_duplicate", Boolean, nullable=False, default=False),
+    Column("claimed_at", DateTime),  # the file's mtime, kept as the sender's claim only
+    Column("arrival_source", String(16)),
     UniqueConstraint("run_id", "inbox_path", "sha256"),
     Index(None, "sha256", "inbox_path"),
     Index(None, "submission_id"),
@@ -198,6 +203,39 @@ report_runs = Table(
     Column("error", Text),
     CheckConstraint(_in("mail_status", MAIL_STATUSES), name="mail_status"),
     Index(None, "fiscal_year", "round", "province"),
+)
+
+
+# What collect saw of each inbox path: the (size, mtime) state and when it was first seen
+# in that state. A file is taken once its state has held for the quiet period, and its
+# arrival time is ``seen_at``: the office's own clock, never the sender's mtime.
+inbox_sightings = Table(
+    "inbox_sightings",
+    metadata,
+    Column("inbox_path", Text, primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("mtime_ns", BigInteger, nullable=False),
+    Column("seen_at", DateTime, nullable=False),
+)
+
+MAIL_CLAIM_STATUSES = ("claimed", "sent", "failed")
+
+# One row per round and recipient, claimed before SMTP is spoken to: a second
+# ``compile --send`` finds the claim and sends nothing; a failed send can be claimed again.
+mail_claims = Table(
+    "mail_claims",
+    metadata,
+    Column("fiscal_year", Integer, primary_key=True),
+    Column("round", String(2), primary_key=True),
+    Column("province", Text, primary_key=True),  # "" = every province
+    Column("recipient", Text, primary_key=True),
+    Column("status", String(12), nullable=False),
+    Column("claimed_by", Text, nullable=False),
+    Column("claimed_at", DateTime, nullable=False),
+    Column("sent_at", DateTime),
+    Column("message_id", Text),
+    Column("error", Text),
+    CheckConstraint(_in("status", MAIL_CLAIM_STATUSES), name="status"),
 )
 
 

@@ -17,6 +17,29 @@ CREATE TABLE agencies (
 
 CREATE INDEX ix_agencies_province_th_district_th ON agencies (province_th, district_th);
 
+CREATE TABLE inbox_sightings (
+	inbox_path TEXT NOT NULL,
+	size BIGINT NOT NULL,
+	mtime_ns BIGINT NOT NULL,
+	seen_at DATETIME NOT NULL,
+	CONSTRAINT pk_inbox_sightings PRIMARY KEY (inbox_path)
+);
+
+CREATE TABLE mail_claims (
+	fiscal_year INTEGER NOT NULL,
+	round VARCHAR(2) NOT NULL,
+	province TEXT NOT NULL,
+	recipient TEXT NOT NULL,
+	status VARCHAR(12) NOT NULL,
+	claimed_by TEXT NOT NULL,
+	claimed_at DATETIME NOT NULL,
+	sent_at DATETIME,
+	message_id TEXT,
+	error TEXT,
+	CONSTRAINT pk_mail_claims PRIMARY KEY (fiscal_year, round, province, recipient),
+	CONSTRAINT ck_mail_claims_status CHECK (status IN ('claimed', 'sent', 'failed'))
+);
+
 CREATE TABLE report_runs (
 	id INTEGER NOT NULL,
 	fiscal_year INTEGER NOT NULL,
@@ -74,6 +97,8 @@ CREATE TABLE submissions (
 	is_current BOOLEAN NOT NULL,
 	superseded_by INTEGER,
 	loaded_run_id TEXT,
+	claimed_at DATETIME,
+	arrival_source VARCHAR(16),
 	CONSTRAINT pk_submissions PRIMARY KEY (id),
 	CONSTRAINT ck_submissions_status CHECK (status IN ('received', 'accepted', 'accepted_with_warnings', 'rejected', 'quarantined')),
 	CONSTRAINT uq_submissions_sha256 UNIQUE (sha256),
@@ -115,6 +140,8 @@ CREATE TABLE receipts (
 	received_at DATETIME NOT NULL,
 	submission_id INTEGER NOT NULL,
 	is_duplicate BOOLEAN NOT NULL,
+	claimed_at DATETIME,
+	arrival_source VARCHAR(16),
 	CONSTRAINT pk_receipts PRIMARY KEY (id),
 	CONSTRAINT uq_receipts_run_id_inbox_path_sha256 UNIQUE (run_id, inbox_path, sha256),
 	CONSTRAINT fk_receipts_submission_id_submissions FOREIGN KEY(submission_id) REFERENCES submissions (id)
