@@ -37,7 +37,7 @@ class Limits:
     # Zip-based formats (docx, xlsx): checked on the central directory before parsing.
     max_entry_bytes: int = 32 * 1024 * 1024  # inflated size of one XML part
     max_compression_ratio: float = 200.0  # inflated / compressed, for parts over 1 MB inflated
-    max_rows: int = 100_000  # spreadsheet rows, empty ones included
+    max_rows: int = 20_000  # spreadsheet rows, empty ones included (a report has < 1,000)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Order matters: a byte-order mark wins; then UTF-16 without a BOM (betrayed by
 its zero / 0x0E high bytes); then strict UTF-8; then the Thai legacy code page
-cp874 (TIS-620 is a subset) when it yields mostly Thai letters; last,
+cp874 (TIS-620 is a subset) when it yields mostly Thai letters; then line by line
+(UTF-8 and cp874 lines mixed in one file, encoding ``utf-8+cp874``); last,
 charset-normalizer's best guess. Returns ``None`` for bytes that are not text.
 """
 
@@ -87,11 +88,36 @@ def decode(data: bytes) -> tuple[str, str] | None:
         damaged = text.count("\ufffd")
         if damaged <= max(2, len(text) // 1000) and _thai_share(text) > 0.9:
             return text, codec
+    mixed = _line_by_line(data)
+    if mixed is not None:
+        return mixed, MIXED
     best = charset_normalizer.from_bytes(data[:1_000_000]).best()
     if best is None:
         return None
     text = data.decode(best.encoding, errors="replace")
     return (text, best.encoding) if looks_like_text(text) else None
+
+
+MIXED = "utf-8+cp874"
+
+
+def _line_by_line(data: bytes) -> str | None:
+    """A file pasted together from UTF-8 and cp874 parts (one office's template, another's
+    rows): each line decoded on its own, UTF-8 first. Taken when every line decodes and
+    the result is Thai text; a stray undecodable byte in a line becomes U+FFFD."""
+    lines, damaged = [], 0
+    for raw in data.split(b"\n"):
+        line = _strict(raw, "utf-8")
+        if line is None:
+            line = _strict(raw, "cp874")
+        if line is None:
+            line = raw.decode("utf-8", errors="replace")
+            damaged += line.count("\ufffd")
+        lines.append(line)
+    text = "\n".join(lines)
+    if damaged > max(2, len(text) // 1000) or not looks_like_text(text):
+        return None
+    return text if _thai_share(text) > 0.9 else None
 
 
 def _strict(data: bytes, codec: str) -> str | None:

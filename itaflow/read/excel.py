@@ -9,12 +9,21 @@ Dates become ISO ``YYYY-MM-DD`` (with ``THH:MM:SS`` when there is a time).
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterable
 from datetime import date, datetime, time
 
 from itaflow.models import Block, Document
-from itaflow.read.safety import ENCRYPTED, Budget, Unreadable, check_zip, corrupt
+from itaflow.read.safety import (
+    ENCRYPTED,
+    Budget,
+    Unreadable,
+    check_zip,
+    corrupt,
+    too_many_cells,
+    too_many_rows,
+)
 
 
 def cell_str(value: object) -> str:
@@ -44,6 +53,7 @@ def trim(rows: list[list[str]]) -> list[list[str]]:
 def _sheet_block(rows: Iterable[Iterable[object]], budget: Budget) -> Block | None:
     grid: list[list[str]] = []
     for raw in rows:
+        budget.row()
         row = [cell_str(v) for v in raw]
         while row and not row[-1]:
             row.pop()
@@ -57,7 +67,9 @@ def read_xlsx(data: bytes, budget: Budget) -> Document:
     from openpyxl import load_workbook
 
     try:
-        check_zip(zipfile.ZipFile(io.BytesIO(data)), budget.limits)
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        check_zip(zf, budget.limits)
+        _check_shared_strings(zf, budget)
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except zipfile.BadZipFile as exc:
         raise corrupt("Excel", str(exc)) from exc
@@ -78,6 +90,44 @@ def read_xlsx(data: bytes, budget: Budget) -> Document:
     finally:
         wb.close()
     return Document(format="xlsx", blocks=blocks)
+
+
+_SI = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
+_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+
+
+def _count_tags(
+    zf: zipfile.ZipFile, name: str, tag: re.Pattern[bytes], limit: int, budget: Budget
+) -> int:
+    """Occurrences of ``tag`` in one part, streamed; stops as soon as ``limit`` is passed."""
+    count, tail = 0, b""
+    with zf.open(name) as fh:
+        while chunk := fh.read(1024 * 1024):
+            data = tail + chunk
+            tail = data[-16:]
+            count += len(tag.findall(data)) - len(tag.findall(tail))  # tail is counted next time
+            if count > limit:
+                return count
+            budget.tick()
+    return count + len(tag.findall(tail))
+
+
+def _check_shared_strings(zf: zipfile.ZipFile, budget: Budget) -> None:
+    """Count shared strings and sheet rows by streaming their parts, before openpyxl loads
+    the strings into one list or walks the rows: more strings than the cell limit, or
+    more rows than the row limit, cannot be a real report."""
+    limits = budget.limits
+    for name in zf.namelist():
+        lower = name.lower()
+        if lower.endswith("sharedstrings.xml"):
+            if _count_tags(zf, name, _SI, limits.max_cells, budget) > limits.max_cells:
+                raise too_many_cells(limits.max_cells)
+        elif (
+            "worksheets/" in lower
+            and lower.endswith(".xml")
+            and _count_tags(zf, name, _ROW, limits.max_rows, budget) > limits.max_rows
+        ):
+            raise too_many_rows(limits.max_rows)
 
 
 def read_xls(data: bytes, budget: Budget) -> Document:

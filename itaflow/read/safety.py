@@ -67,6 +67,12 @@ def too_many_cells(limit: int) -> Unreadable:
     )
 
 
+def too_many_rows(limit: int) -> Unreadable:
+    return Unreadable(
+        f"ตารางมีจำนวนแถวมากเกินกำหนด (เกิน {limit:,} แถว) / too many rows (limit {limit:,})"
+    )
+
+
 @dataclass
 class Budget:
     """Time and cell budget for one file; readers call ``tick`` between pages/rows."""
@@ -74,6 +80,7 @@ class Budget:
     limits: Limits
     started: float = field(default_factory=time.monotonic)
     cells: int = 0
+    rows: int = 0
 
     def tick(self, cells: int = 0) -> None:
         """Count ``cells`` more cells and give up when the time or cell limit is passed."""
@@ -86,6 +93,15 @@ class Budget:
                 f"อ่านไฟล์ใช้เวลานานเกินกำหนด ({self.limits.seconds_per_file:g} วินาที)"
                 f" / reading took too long (limit {self.limits.seconds_per_file:g} s)"
             )
+
+    def row(self) -> None:
+        """Count one spreadsheet row, empty or not: a sheet of a million empty rows is
+        refused at ``max_rows`` instead of being walked to its end."""
+        self.rows += 1
+        if self.rows > self.limits.max_rows:
+            raise too_many_rows(self.limits.max_rows)
+        if self.rows % 1000 == 0:
+            self.tick()
 
     def pages(self, n: int) -> None:
         if n > self.limits.max_pages:
@@ -109,3 +125,30 @@ def check_zip(zf: zipfile.ZipFile, limits: Limits) -> None:
         raise Unreadable(ZIP_BOMB + f" ({total:,} > {limits.max_unzipped_bytes:,} bytes)")
     if any(i.flag_bits & 0x1 for i in infos):
         raise Unreadable(ENCRYPTED)
+    for info in infos:
+        check_entry(info, limits)
+
+
+# Parts never parsed (pictures, fonts, embedded objects) are bounded by the total only.
+_UNPARSED = ("media/", "embeddings/", "fonts/", "thumbnail")
+RATIO_FLOOR = 1024 * 1024  # a small part may compress well; only big ones are judged
+
+
+def check_entry(info: zipfile.ZipInfo, limits: Limits) -> None:
+    """Refuse one part whose declared inflated size or compression ratio is abnormal
+    (a 200 MB XML of empty paragraphs from under 1 MB), before it is inflated."""
+    name = info.filename.lower()
+    if any(mark in name for mark in _UNPARSED):
+        return
+    size = max(info.file_size, 0)
+    if size > limits.max_entry_bytes:
+        raise Unreadable(
+            f"{ZIP_BOMB}: {info.filename[:80]} {size:,} > {limits.max_entry_bytes:,} bytes"
+        )
+    if size > RATIO_FLOOR:
+        ratio = size / max(info.compress_size, 1)
+        if ratio > limits.max_compression_ratio:
+            raise Unreadable(
+                f"{ZIP_BOMB}: {info.filename[:80]} ratio {ratio:,.0f}:1"
+                f" > {limits.max_compression_ratio:,.0f}:1"
+            )
