@@ -21,7 +21,12 @@ RECEIVED = Asset("itaflow://submissions/received")
     catchup=False,
     max_active_runs=1,
     tags=["itaflow"],
-    default_args={"retries": 2, "retry_delay": pendulum.duration(minutes=2)},
+    default_args={
+        "retries": 2,
+        "retry_delay": pendulum.duration(minutes=2),
+        # No task may hold the DAG (max_active_runs=1) forever.
+        "execution_timeout": pendulum.duration(minutes=30),
+    },
 )
 def itaflow_collect():
     @task

@@ -51,7 +51,12 @@ def smtp_from_connection():
         "round": Param(None, type=["null", "string"], enum=[None, "H1", "FY"]),
         "province": Param(None, type=["null", "string"], description="จังหวัด"),
     },
-    default_args={"retries": 3, "retry_delay": pendulum.duration(minutes=5)},
+    default_args={
+        "retries": 3,
+        "retry_delay": pendulum.duration(minutes=5),
+        # No task may hold the DAG (max_active_runs=1) forever.
+        "execution_timeout": pendulum.duration(minutes=30),
+    },
 )
 def itaflow_compile_report():
     @task

@@ -24,7 +24,12 @@ WAREHOUSE = Asset("itaflow://warehouse/submissions")
     catchup=False,
     max_active_runs=1,
     tags=["itaflow"],
-    default_args={"retries": 2, "retry_delay": pendulum.duration(minutes=1)},
+    default_args={
+        "retries": 2,
+        "retry_delay": pendulum.duration(minutes=1),
+        # No task may hold the DAG (max_active_runs=1) forever.
+        "execution_timeout": pendulum.duration(minutes=30),
+    },
 )
 def itaflow_validate_load():
     @task
@@ -39,7 +44,9 @@ def itaflow_validate_load():
 
         return pipeline.plan_batches(settings.load())
 
-    @task(map_index_template="{{ batch_label }}")
+    # A batch reads and checks up to ITAFLOW_BATCH_SIZE files, each bounded by the
+    # per-file budget (ITAFLOW_SECONDS_PER_FILE_TOTAL); the task as a whole by this.
+    @task(map_index_template="{{ batch_label }}", execution_timeout=pendulum.duration(hours=3))
     def check_batch(submission_ids: list[int], run_id: str | None = None) -> str:
         from airflow.sdk import get_current_context
 

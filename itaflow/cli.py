@@ -189,9 +189,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def unreachable_message(exc: BaseException) -> str | None:
+    """One line, Thai then English, for a database or mail server that cannot be
+    reached; None for any other error (that one is a bug and keeps its traceback)."""
+    sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")
+    if sqlalchemy_exc is not None and isinstance(
+        exc, sqlalchemy_exc.OperationalError | sqlalchemy_exc.InterfaceError
+    ):
+        from sqlalchemy.engine import make_url
+
+        url = settings_mod.load().warehouse_url
+        shown = make_url(url).render_as_string(hide_password=True)
+        reason = str(getattr(exc, "orig", exc) or exc).strip().splitlines()
+        return (
+            f"ติดต่อฐานข้อมูลคลังข้อมูลไม่ได้ ({shown}) กรุณาตรวจสอบว่าเซิร์ฟเวอร์ฐานข้อมูลทำงานอยู่"
+            f" / cannot reach the warehouse database {shown}: {reason[0][:200] if reason else ''}"
+        )
+    mail = sys.modules.get("itaflow.mail")
+    if mail is not None and isinstance(exc, mail.DeliveryError):
+        s = settings_mod.load()
+        return (
+            f"ส่งอีเมลไม่ได้ (SMTP {s.smtp_host}:{s.smtp_port}) กรุณาตรวจสอบเซิร์ฟเวอร์อีเมล แล้วสั่งส่งใหม่"
+            f" / cannot send mail via SMTP {s.smtp_host}:{s.smtp_port}: {exc.result.error}"
+        )
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except Exception as exc:
+        message = unreachable_message(exc)
+        if message is None:
+            raise
+        print(f"itaflow: {message}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -128,8 +129,9 @@ def check_batch(submission_ids: list[int], settings: Settings, run_id: str | Non
     from itaflow.warehouse import get_submissions
 
     run_id = _run_id(run_id)
-    records = []
+    records, spent = [], []
     for sub in get_submissions(settings.warehouse_url, submission_ids):
+        started = time.monotonic()
         if not sub.get("stored_path"):
             record = unreadable(
                 sub["original_name"],
@@ -144,8 +146,9 @@ def check_batch(submission_ids: list[int], settings: Settings, run_id: str | Non
             )
         record.sha256 = sub["sha256"]  # the registered identity, even for an unreadable file
         records.append(record)
+        spent.append(time.monotonic() - started)
     name = f"{_safe(run_id)}-batch-{submission_ids[0]}-{submission_ids[-1]}"
-    run = run_checks(records, settings, data_docs=True, batch_name=name)
+    run = run_checks(records, settings, data_docs=True, batch_name=name, spent=spent)
     path = settings.work / _safe(run_id) / f"{name}.json"
     write_records(run.records, path)
     return str(path)
@@ -239,29 +242,59 @@ def compile_round(
 
 
 def send_report(settings: Settings, compiled: dict[str, Any], smtp: Any = None) -> dict[str, Any]:
-    """Mail the compiled report once per round; raise when the server refuses (Airflow retries).
+    """Mail the compiled report once per round and recipient; raise when the server
+    refuses (Airflow retries).
 
-    ``smtp`` is the DAG's ``SmtpConfig`` from Airflow's ``smtp_default``; without it the
-    settings decide (SMTP host, else the outbox). The Message-ID is derived from the
-    round, so a retried task never mails a round twice.
+    Each recipient is claimed in the warehouse before SMTP is spoken to
+    (``warehouse.mail_claims``): of several sends at once, one holds the claims and
+    the others send nothing; a failed send releases its claims for the retry.
+    ``smtp`` is the DAG's ``SmtpConfig`` from Airflow's ``smtp_default``; without it
+    the settings decide (SMTP host, else the outbox). The Message-ID is derived from
+    the round, so a mail system can recognise a retry.
     """
-    from itaflow.mail import DeliveryError, build_report_mail, deliver, report_message_key
+    import os
+
+    from itaflow.mail import (
+        DeliveryError,
+        addresses,
+        build_report_mail,
+        deliver,
+        report_message_key,
+    )
     from itaflow.warehouse import mark_mail, report_data, report_run_sent
+    from itaflow.warehouse.mail_claims import claim_mail, finish_mail
 
     fy, rnd, province = compiled["fiscal_year"], compiled["round"], compiled["province"]
     if report_run_sent(settings.warehouse_url, fy, rnd, province):
+        return {"status": "already_sent"}
+    by_address = {addresses(r)[0].addr_spec.lower(): r for r in settings.mail_to}
+    claimed = claim_mail(
+        settings.warehouse_url,
+        fy,
+        rnd,
+        province,
+        list(by_address),
+        claimed_by=f"{os.uname().nodename}:{os.getpid()}:{compiled.get('report_run_id')}",
+        now=datetime.now(UTC),
+    )
+    if not claimed:
+        mark_mail(settings.warehouse_url, compiled["report_run_id"], "skipped_already_sent")
         return {"status": "already_sent"}
     data = report_data(settings.warehouse_url, fy, rnd, province, settings)
     msg = build_report_mail(
         data,
         {k: Path(v) for k, v in compiled["files"].items()},
         sender=settings.mail_from,
-        recipients=list(settings.mail_to),
+        recipients=[by_address[a] for a in claimed],
         message_id=report_message_key(data),
     )
     try:
         result = deliver(msg, smtp or settings, outbox=settings.outbox)
     except DeliveryError as exc:
+        finish_mail(
+            settings.warehouse_url, fy, rnd, province, claimed, "failed", datetime.now(UTC),
+            message_id=exc.result.message_id, error=exc.result.error,
+        )  # fmt: skip
         mark_mail(
             settings.warehouse_url,
             compiled["report_run_id"],
@@ -270,6 +303,16 @@ def send_report(settings: Settings, compiled: dict[str, Any], smtp: Any = None) 
             error=exc.result.error,
         )
         raise
+    except BaseException as exc:  # not a refusal: release the claims so a retry can send
+        finish_mail(
+            settings.warehouse_url, fy, rnd, province, claimed, "failed", datetime.now(UTC),
+            error=f"{type(exc).__name__}: {exc}",
+        )  # fmt: skip
+        raise
+    finish_mail(
+        settings.warehouse_url, fy, rnd, province, claimed, "sent", datetime.now(UTC),
+        message_id=result.message_id,
+    )  # fmt: skip
     status = "sent" if result.method == "smtp" else "written_to_outbox"
     mark_mail(
         settings.warehouse_url, compiled["report_run_id"], status, message_id=result.message_id
@@ -279,4 +322,5 @@ def send_report(settings: Settings, compiled: dict[str, Any], smtp: Any = None) 
         "message_id": result.message_id,
         "path": str(result.path) if result.path else None,
         "duplicate": result.duplicate,
+        "recipients": claimed,
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -80,7 +81,7 @@ def read_and_extract(
         return unreadable(display, "", 0, "ไม่พบไฟล์", "file not found")
     sha, size = sha256_of(path)
     try:
-        with time_limit(settings.limits.seconds_per_file):
+        with time_limit(min(settings.limits.seconds_per_file, settings.seconds_per_file_total)):
             doc: Document = read_path(path, settings.limits)
             return extract(doc, file=display, sha256=sha, size=size, province=settings.province)
     except FileTimeout:
@@ -108,5 +109,18 @@ def inspect_paths(
     """Read, extract and check files without touching the warehouse (``itaflow inspect``)."""
     from itaflow.checks import check_batch
 
-    records = [read_and_extract(Path(p), settings, display=p) for p in paths]
-    return check_batch(records, settings, data_docs=data_docs).records
+    records, spent = read_all([(Path(p), p) for p in paths], settings)
+    return check_batch(records, settings, data_docs=data_docs, spent=spent).records
+
+
+def read_all(
+    items: list[tuple[Path, str]], settings: Settings
+) -> tuple[list[SubmissionRecord], list[float]]:
+    """Read and extract each (path, display name); also the seconds each took, which
+    its checks' share of the per-file budget is reckoned from."""
+    records, spent = [], []
+    for path, display in items:
+        started = time.monotonic()
+        records.append(read_and_extract(path, settings, display=display))
+        spent.append(time.monotonic() - started)
+    return records, spent

@@ -40,8 +40,12 @@ def check_batch(
     *,
     data_docs: bool = False,
     batch_name: str | None = None,
+    spent: list[float] | None = None,
 ) -> CheckRun:
     """Run every suite in ``settings.expectations_dir`` over the batch.
+
+    ``spent``: seconds each record already used reading and extracting; its checks
+    get what is left of ``settings.seconds_per_file_total`` (see ``derive_within_budget``).
 
     With ``data_docs`` the Great Expectations Data Docs of this run are built
     into ``settings.reports_out / "data_docs" / <batch name>`` and the index
@@ -51,7 +55,8 @@ def check_batch(
     if not records:
         return CheckRun([], None, name, [])
     loaded = suites.load_suites(settings.expectations_dir, settings)
-    tables = derive.frames(records, settings)
+    records, rows = derive_within_budget(records, settings, spent)
+    tables = derive.frames(records, settings, rows=rows)
     docs_dir = settings.reports_out / "data_docs" / name if data_docs else None
     result = validate.run(tables, loaded, run_name=name, docs_dir=docs_dir)
 
@@ -69,6 +74,50 @@ def check_batch(
         merged = findings.merge(record.findings, new)
         checked.append(replace(record, findings=merged, verdict=findings.verdict_of(merged)))
     return CheckRun(checked, result.data_docs, name, result.problems)
+
+
+def derive_within_budget(
+    records: list[SubmissionRecord], settings: Settings, spent: list[float] | None = None
+) -> tuple[list[SubmissionRecord], list[tuple[dict[str, Any], list[dict[str, Any]]]]]:
+    """Each record's derived columns, computed under what is left of its time budget.
+
+    The Python-side columns (similarity, registry look-ups, script detection) are the
+    part of checking whose cost depends on one file; a record over its budget becomes
+    an unreadable one with the reason, and the batch goes on. Great Expectations then
+    validates the whole batch at once, at a cost linear in its rows.
+    """
+    from itaflow.process import FileTimeout, time_limit
+
+    spent = spent or [0.0] * len(records)
+    fields = derive.measure_fields(settings)
+    total = settings.seconds_per_file_total
+    kept, rows = [], []
+    for key, (record, used) in enumerate(zip(records, spent, strict=True)):
+        try:
+            if total - used <= 0:
+                raise FileTimeout
+            with time_limit(total - used):
+                row = (
+                    derive.submission_row(key, record),
+                    derive.measure_rows(key, record, fields),
+                )
+        except FileTimeout:
+            record = over_budget(record, total)
+            row = (derive.submission_row(key, record), derive.measure_rows(key, record, fields))
+        kept.append(record)
+        rows.append(row)
+    return kept, rows
+
+
+def over_budget(record: SubmissionRecord, seconds: float) -> SubmissionRecord:
+    """The record of a file whose reading and checks took longer than its whole budget."""
+    reason = Finding(
+        "unreadable_file",
+        "error",
+        f"อ่านและตรวจไฟล์นานเกิน {seconds:g} วินาที ระบบหยุดตรวจไฟล์นี้ กรุณาตรวจสอบขนาดไฟล์แล้วส่งใหม่"
+        f" / reading and checking took longer than {seconds:g} s; the file was not checked",
+    )
+    return replace(record, measures=[], readable=False, findings=[*record.findings, reason])
 
 
 def _by_ids(frame: Any, ids: tuple[str, ...]) -> dict[tuple[Any, ...], dict[str, Any]]:

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from itaflow import periods, registry, thai
 from itaflow.checks import signals
+from itaflow.checks.near_dup import nearest_earlier
 from itaflow.models import MEASURE_TEXT_FIELDS, Measure, SubmissionRecord
 from itaflow.settings import Settings
 
@@ -70,13 +71,22 @@ DOC_KIND_EN = {
 }
 
 
-def frames(records: list[SubmissionRecord], settings: Settings) -> dict[str, pd.DataFrame]:
-    """The batch as one DataFrame per checked table, keyed by table name."""
+def frames(
+    records: list[SubmissionRecord],
+    settings: Settings,
+    rows: list[tuple[dict[str, Any], list[dict[str, Any]]]] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The batch as one DataFrame per checked table, keyed by table name.
+
+    ``rows``: each record's (submission row, measure rows) when already derived
+    (``checks.batch.derive_within_budget`` does so under a time limit per file)."""
     import pandas as pd
 
     fields = measure_fields(settings)
-    submissions = [submission_row(i, r) for i, r in enumerate(records)]
-    measures = [row for i, r in enumerate(records) for row in measure_rows(i, r, fields)]
+    if rows is None:
+        rows = [(submission_row(i, r), measure_rows(i, r, fields)) for i, r in enumerate(records)]
+    submissions = [sub for sub, _ in rows]
+    measures = [row for _, ms in rows for row in ms]
     return {
         "submissions": pd.DataFrame(submissions, columns=_columns(submissions)),
         "measures": pd.DataFrame(measures, columns=_columns(measures) or _measure_columns(fields)),
@@ -470,6 +480,12 @@ def measure_rows(key: int, record: SubmissionRecord, fields: Iterable[str]) -> l
     squashed = [
         {f: signals.squash(field_text(m, f)) for f in DUPLICATE_FIELDS} for m in record.measures
     ]
+    duplicates = nearest_earlier(
+        squashed,
+        lambda a, b, cutoff: signals.similarity(a, b, cutoff=cutoff),
+        DUPLICATE_MIN_LETTERS,
+        DUPLICATE_FUZZY_LETTERS,
+    )
     rows = []
     for i, m in enumerate(record.measures):
         texts = {f: field_text(m, f) for f in fields}
@@ -520,7 +536,7 @@ def measure_rows(key: int, record: SubmissionRecord, fields: Iterable[str]) -> l
             "header_like_score": 1.0
             if m.seq in header_rows
             else round(signals.header_like_share(list(texts.values())), 3),
-            **_duplicate(i, squashed),
+            **duplicates[i],
             **_placeholder(texts),
             **_garbled(texts, m.raw),
             **_scripts(texts),
@@ -549,31 +565,6 @@ def _span(m: Measure, fiscal_year: int | None) -> tuple[date, date] | None:
     return periods.parse_period(m.period_text, fiscal_year) or periods.parse_period(
         _SPACE_IN_THAI.sub("", m.period_text), fiscal_year
     )
-
-
-def _duplicate(i: int, squashed: list[dict[str, str]]) -> dict[str, Any]:
-    """How nearly this measure's result/outcome repeats an earlier measure's
-    result/outcome (the later one is the copy)."""
-    best, of_seq, of_field, field = 0.0, None, None, None
-    for f, text in squashed[i].items():
-        if len(text) < DUPLICATE_MIN_LETTERS:
-            continue
-        for j in range(i):
-            for g, other in squashed[j].items():
-                if len(other) < DUPLICATE_MIN_LETTERS:
-                    continue
-                if min(len(text), len(other)) < DUPLICATE_FUZZY_LETTERS:
-                    sim = 1.0 if text == other else 0.0
-                else:
-                    sim = signals.similarity(text, other, cutoff=max(best, 0.5))
-                if sim > best:
-                    best, of_seq, of_field, field = sim, j + 1, g, f
-    return {
-        "max_similarity_to_other_result": round(best, 3),
-        "duplicate_field": field,
-        "duplicate_of_measure": of_seq,
-        "duplicate_of_field": of_field,
-    }
 
 
 def _placeholder(texts: dict[str, str]) -> dict[str, Any]:
