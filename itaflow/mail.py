@@ -195,6 +195,12 @@ def build_reminder_mail(
     return msg
 
 
+def already_delivered(outbox: Path, message_key: str, sender: str) -> Path | None:
+    """The copy of the mail for ``message_key`` already written or sent, if any: how a
+    sender whose claims are held by a process that died after SMTP knows it went out."""
+    return _earlier(Path(outbox), message_id_for(message_key, addresses(sender)[0]))
+
+
 def _file_id(message_id: str) -> str:
     return re.sub(r"[^A-Za-z0-9._@-]", "_", message_id.strip("<>"))[:150]
 
@@ -280,7 +286,9 @@ def deliver(
         refused = _send(msg, config)
     except (smtplib.SMTPException, OSError) as exc:
         result = DeliveryResult(False, "smtp", message_id, error=f"{type(exc).__name__}: {exc}")
-        log.error(
+        # info, not error: the DeliveryError raised below carries the same words, and the
+        # CLI prints it as its one line (the task log shows both)
+        log.info(
             "SMTP %s:%s refused mail %s: %s", config.host, config.port, message_id, result.error
         )
         if check:

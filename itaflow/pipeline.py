@@ -257,6 +257,7 @@ def send_report(settings: Settings, compiled: dict[str, Any], smtp: Any = None) 
     from itaflow.mail import (
         DeliveryError,
         addresses,
+        already_delivered,
         build_report_mail,
         deliver,
         report_message_key,
@@ -277,10 +278,18 @@ def send_report(settings: Settings, compiled: dict[str, Any], smtp: Any = None) 
         claimed_by=f"{os.uname().nodename}:{os.getpid()}:{compiled.get('report_run_id')}",
         now=datetime.now(UTC),
     )
-    if not claimed:
-        mark_mail(settings.warehouse_url, compiled["report_run_id"], "skipped_already_sent")
-        return {"status": "already_sent"}
     data = report_data(settings.warehouse_url, fy, rnd, province, settings)
+    if not claimed:
+        # Held by another sender: in flight, or one that died after the server took the
+        # mail (its copy is in the outbox): then the mail went out, record it as sent.
+        earlier = already_delivered(settings.outbox, report_message_key(data), settings.mail_from)
+        if earlier is None:
+            mark_mail(settings.warehouse_url, compiled["report_run_id"], "skipped_already_sent")
+            return {"status": "already_sent"}
+        now = datetime.now(UTC)
+        finish_mail(settings.warehouse_url, fy, rnd, province, list(by_address), "sent", now)
+        mark_mail(settings.warehouse_url, compiled["report_run_id"], "sent")
+        return {"status": "sent", "message_id": None, "path": str(earlier), "duplicate": True}
     msg = build_report_mail(
         data,
         {k: Path(v) for k, v in compiled["files"].items()},
