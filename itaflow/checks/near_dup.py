@@ -20,7 +20,10 @@ HASHES = 32
 ROWS = 2  # per band: 16 bands; two texts with 3-gram Jaccard 0.4 meet with p = 0.94
 BUCKET_CAP = 64  # members kept per band value: a common value says little
 TOP_K = 4  # earlier texts compared exactly per text
-MIN_ESTIMATE = 0.3  # below this signature agreement a 0.9 fuzzy ratio is not plausible
+MIN_ESTIMATE = 0.45  # below this signature agreement a 0.9 fuzzy ratio is implausible
+# Exact likeness below this is reported as 0: the rule fires above 0.9, and a high
+# cutoff lets rapidfuzz stop early on long texts that are plainly different.
+CUTOFF = 0.8
 
 _rng = np.random.default_rng(20261202)
 _A = _rng.integers(1, 2**63 - 1, size=HASHES, dtype=np.uint64) | np.uint64(1)
@@ -58,7 +61,7 @@ def nearest_earlier(
     exact: dict[str, tuple[int, str]] = {}
     buckets: dict[tuple[int, bytes], list[int]] = {}
     owners: list[tuple[int, str, str]] = []  # (measure, field, text) per signed text
-    signatures: list[np.ndarray] = []
+    signatures = np.zeros((16, HASHES), dtype=np.uint64)  # row k: signature of owners[k]
     out = []
     for i, fields in enumerate(texts):
         best, of_seq, of_field, field = 0.0, None, None, None
@@ -81,16 +84,18 @@ def nearest_earlier(
                 j, g, other = owners[j_index]
                 if j >= i or estimate < MIN_ESTIMATE or min(len(text), len(other)) < fuzzy_letters:
                     continue
-                sim = similarity(text, other, max(best, 0.5))
+                sim = similarity(text, other, max(best, CUTOFF))
                 if sim > best:
                     best, of_seq, of_field, field = sim, j + 1, g, f
         for f, text in fields.items():
             if len(text) >= min_letters:
                 exact.setdefault(text, (i, f))
         for f, text, sig in mine:
+            if len(owners) == len(signatures):
+                signatures = np.concatenate([signatures, np.zeros_like(signatures)])
+            signatures[len(owners)] = sig
             _add(len(owners), sig, buckets)
             owners.append((i, f, text))
-            signatures.append(sig)
         out.append(
             {
                 "max_similarity_to_other_result": round(best, 3),
@@ -115,12 +120,15 @@ def _add(index: int, sig: np.ndarray, buckets: dict[tuple[int, bytes], list[int]
 
 
 def _candidates(
-    sig: np.ndarray, buckets: dict[tuple[int, bytes], list[int]], signatures: list[np.ndarray]
+    sig: np.ndarray, buckets: dict[tuple[int, bytes], list[int]], signatures: np.ndarray
 ) -> list[tuple[int, float]]:
     """Earlier texts sharing a band, the ``TOP_K`` most alike by signature first."""
     found: set[int] = set()
     for key in _bands(sig):
         found.update(buckets.get(key, ()))
-    scored = [(j, float(np.mean(signatures[j] == sig))) for j in found]
-    scored.sort(key=lambda item: (-item[1], item[0]))
-    return scored[:TOP_K]
+    if not found:
+        return []
+    index = np.fromiter(sorted(found), dtype=np.int64, count=len(found))
+    agree = (signatures[index] == sig).mean(axis=1)
+    order = np.lexsort((index, -agree))[:TOP_K]
+    return [(int(index[k]), float(agree[k])) for k in order]
