@@ -65,6 +65,11 @@ class ChangedWhileReading(OSError):
     """The file's size or mtime moved while it was copied: it is still being written."""
 
 
+class StoreUnavailable(Exception):
+    """The store cannot take a copy (disk full, read-only): not the file's fault, so the
+    file waits for the next run instead of being quarantined."""
+
+
 class TooLarge(Exception):
     """Bigger than the per-file limit: refused before a byte is copied."""
 
@@ -241,8 +246,13 @@ def hash_and_keep(
         before = os.fstat(fd)
         if max_bytes is not None and before.st_size > max_bytes:
             raise TooLarge(before.st_size)
-        store.mkdir(parents=True, exist_ok=True)
-        tmp_fd, tmp_name = tempfile.mkstemp(prefix=f".{os.getpid()}-", suffix=".part", dir=store)
+        try:
+            store.mkdir(parents=True, exist_ok=True)
+            tmp_fd, tmp_name = tempfile.mkstemp(
+                prefix=f".{os.getpid()}-", suffix=".part", dir=store
+            )
+        except OSError as exc:
+            raise StoreUnavailable(f"{store}: {exc.strerror or exc}") from exc
         try:
             digest, size = hashlib.sha256(), 0
             with os.fdopen(tmp_fd, "wb") as out:
@@ -251,7 +261,10 @@ def hash_and_keep(
                     if max_bytes is not None and size > max_bytes:
                         raise TooLarge(size)
                     digest.update(chunk)
-                    out.write(chunk)
+                    try:
+                        out.write(chunk)
+                    except OSError as exc:
+                        raise StoreUnavailable(f"{store}: {exc.strerror or exc}") from exc
             after = os.fstat(fd)
             state = (after.st_size, after.st_mtime_ns)
             if state != (before.st_size, before.st_mtime_ns) or size != after.st_size:
@@ -336,8 +349,9 @@ def collect_entry(
 ) -> ReceivedFile:
     """Hash and keep one entry; an entry we must not read is still accounted for.
 
-    Raises only ``ChangedWhileReading`` (the file is still being written: it waits
-    for the next run); every other failure is a receipt with a problem.
+    Raises only ``ChangedWhileReading`` (the file is still being written) and
+    ``StoreUnavailable`` (the store cannot take the copy): the file waits for the next
+    run. Every other failure is a receipt with a problem.
     """
     seen_at = seen_at or _now()
     try:
@@ -355,7 +369,7 @@ def collect_entry(
             return problem_receipt(entry, NOT_REGULAR, b"not_regular", seen_at)
         expect = (entry.size, entry.mtime_ns) if entry.kind == "file" else None
         sha, size, mtime_ns, kept = hash_and_keep(entry.path, store, max_bytes, expect)
-    except ChangedWhileReading:
+    except (ChangedWhileReading, StoreUnavailable):
         raise
     except FileNotFoundError as exc:  # gone between the walk and the copy: not an entry any more
         raise ChangedWhileReading(errno.ENOENT, "vanished") from exc
@@ -402,7 +416,7 @@ def scan_inbox(
                     entry, inbox, store, seen_at, max_bytes=max_bytes, max_depth=max_depth
                 )
             )
-        except ChangedWhileReading:
+        except (ChangedWhileReading, StoreUnavailable):
             continue
     return received
 

@@ -57,6 +57,7 @@ def collect(settings: Settings, run_id: str | None = None) -> dict[str, Any]:
 
     from itaflow.collect import (
         ChangedWhileReading,
+        StoreUnavailable,
         collect_entry,
         is_marked_done,
         read_manifests,
@@ -89,6 +90,10 @@ def collect(settings: Settings, run_id: str | None = None) -> dict[str, Any]:
                 max_depth=settings.collect_max_depth,
             )
         except ChangedWhileReading:
+            waiting.append(entry.rel)
+            continue
+        except StoreUnavailable as exc:
+            log.error("the store cannot take %s, it waits for the next run: %s", entry.rel, exc)
             waiting.append(entry.rel)
             continue
         record = trusted.get(entry.rel)

@@ -331,3 +331,49 @@ def test_inbox_keys_stay_distinct():
     assert inbox_key(os.fsdecode(b"\xff.txt")) == "\\xff.txt"
     long = inbox_key("ก" * 500)
     assert len(long) <= 400 and long != inbox_key("ก" * 501)
+
+
+def test_a_future_mtime_never_outranks_the_real_correction(tmp_path):
+    """A file dated 2030 arrives first, the correction (dated 2025) later: the correction
+    is the current version, because versions follow arrival, not the sender's mtime."""
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    settings = settings_for(tmp_path / "home", url)
+    inbox = settings.inbox
+    inbox.mkdir(parents=True)
+    pipeline.prepare_warehouse(settings)
+    first = inbox / "ตาพระยา.txt"
+    first.write_bytes(SEED)
+    t2030 = datetime(2030, 1, 1, tzinfo=UTC).timestamp()
+    os.utime(first, (t2030, t2030))
+    pipeline.collect(settings, "run-1")
+    time.sleep(1.1)  # arrival times are kept to the second
+    fixed = inbox / "ตาพระยา_แก้ไข.txt"
+    fixed.write_bytes(SEED.replace("ดำเนินการ".encode(), "ได้ดำเนินการ".encode(), 2))
+    t2025 = datetime(2025, 10, 1, tzinfo=UTC).timestamp()
+    os.utime(fixed, (t2025, t2025))
+    pipeline.collect(settings, "run-2")
+    for batch in pipeline.plan_batches(settings):
+        pipeline.load_batch(pipeline.check_batch(batch, settings, "v"), settings, "v")
+    with engine_for(url).connect() as conn:
+        rows = {
+            r.inbox_path: r
+            for r in conn.execute(
+                select(submissions.c.inbox_path, submissions.c.version, submissions.c.is_current)
+            )
+        }
+    assert rows["ตาพระยา.txt"].version == 1 and not rows["ตาพระยา.txt"].is_current
+    assert rows["ตาพระยา_แก้ไข.txt"].version == 2 and rows["ตาพระยา_แก้ไข.txt"].is_current
+
+
+def test_a_store_that_cannot_take_the_copy_leaves_the_file_waiting(tmp_path):
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    settings = settings_for(tmp_path / "home", url)
+    settings.inbox.mkdir(parents=True)
+    pipeline.prepare_warehouse(settings)
+    (settings.inbox / "a.txt").write_bytes(SEED)
+    settings.store.write_bytes(b"not a folder")  # the store cannot be created
+    blocked = pipeline.collect(settings, "run-1")
+    assert blocked["waiting_files"] == ["a.txt"] and receipts_of(url) == {}
+    settings.store.unlink()
+    assert pipeline.collect(settings, "run-2")["new"] == 1
+    assert receipts_of(url)["a.txt"]["status"] == "received"
