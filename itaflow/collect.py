@@ -204,9 +204,17 @@ def stored_path_for(store: Path, sha256: str) -> Path:
     return store / sha256[:2] / f"{sha256}.bin"
 
 
-def _open_regular(path: Path) -> int:
-    """Open without blocking on a FIFO, and refuse anything that is not a regular file."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+def _open_regular(path: Path, *, follow: bool = True) -> int:
+    """Open without blocking on a FIFO, and refuse anything that is not a regular file.
+
+    ``follow=False``: a path that became a link since the walk is not followed."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow else os.O_NOFOLLOW)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP and not follow:
+            raise ChangedWhileReading(errno.ELOOP, "became a link") from exc
+        raise
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
         raise NotARegularFile(errno.EINVAL, "ไม่ใช่ไฟล์ปกติ / not a regular file")
@@ -229,7 +237,12 @@ def sha256_of(path: Path) -> tuple[str, int]:
 
 
 def hash_and_keep(
-    path: Path, store: Path, max_bytes: int | None = None, expect: tuple[int, int] | None = None
+    path: Path,
+    store: Path,
+    max_bytes: int | None = None,
+    expect: tuple[int, int] | None = None,
+    *,
+    follow: bool = True,
 ) -> tuple[str, int, int, Path]:
     """Copy the file into the store while hashing it, in one pass; returns
     ``(sha256, size, mtime_ns, kept path)``.
@@ -241,7 +254,7 @@ def hash_and_keep(
     file's size and mtime after copying (``ChangedWhileReading`` if they moved, or
     if they differ from ``expect`` = what the scan saw).
     """
-    fd = _open_regular(path)
+    fd = _open_regular(path, follow=follow)
     try:
         before = os.fstat(fd)
         if max_bytes is not None and before.st_size > max_bytes:
@@ -296,13 +309,15 @@ def keep_original(path: Path, store: Path, sha256: str) -> Path:
     return kept
 
 
-def _escapes(path: Path, inbox: Path) -> bool:
-    """True for a link whose target lies outside the inbox (never followed)."""
+def _target_inside(path: Path, inbox: Path) -> Path | None:
+    """Where a link leads when that is inside the inbox; None when it leads out (or
+    nowhere): such a link is never followed."""
     try:
-        path.resolve(strict=True).relative_to(inbox.resolve())
+        target = path.resolve(strict=True)
+        target.relative_to(inbox.resolve())
     except (ValueError, OSError, RuntimeError):
-        return True
-    return False
+        return None
+    return target
 
 
 def problem_receipt(entry: Entry, problem: str, marker: bytes, seen_at: str) -> ReceivedFile:
@@ -360,15 +375,21 @@ def collect_entry(
         if entry.kind == "error":
             reason = f"เปิดไฟล์ไม่ได้ / cannot open file: {entry.error}"
             return problem_receipt(entry, reason, b"unreadable", seen_at)
-        if entry.kind == "link" and _escapes(entry.path, inbox):
+        target = _target_inside(entry.path, inbox) if entry.kind == "link" else None
+        if entry.kind == "link" and target is None:
             # A link out of the inbox could expose any file on the server: keep a record
             # of it (hash of the link text, bytes as they are) and never open the target.
             target = os.fsencode(os.readlink(entry.path))
             return problem_receipt(entry, LINK_OUT, b"symlink:" + target, seen_at)
         if entry.kind == "other":
             return problem_receipt(entry, NOT_REGULAR, b"not_regular", seen_at)
-        expect = (entry.size, entry.mtime_ns) if entry.kind == "file" else None
-        sha, size, mtime_ns, kept = hash_and_keep(entry.path, store, max_bytes, expect)
+        if target is not None:
+            # Open the checked target itself, never through the link again: a link
+            # retargeted after the check cannot lead out of the inbox.
+            source, expect, follow = target, None, False
+        else:
+            source, expect, follow = entry.path, (entry.size, entry.mtime_ns), False
+        sha, size, mtime_ns, kept = hash_and_keep(source, store, max_bytes, expect, follow=follow)
     except (ChangedWhileReading, StoreUnavailable):
         raise
     except FileNotFoundError as exc:  # gone between the walk and the copy: not an entry any more

@@ -377,3 +377,19 @@ def test_a_store_that_cannot_take_the_copy_leaves_the_file_waiting(tmp_path):
     settings.store.unlink()
     assert pipeline.collect(settings, "run-2")["new"] == 1
     assert receipts_of(url)["a.txt"]["status"] == "received"
+
+
+def test_a_file_swapped_for_a_link_after_the_walk_is_not_followed(tmp_path):
+    from itaflow.collect import collect_entry
+
+    inbox, store = tmp_path / "inbox", tmp_path / "store"
+    inbox.mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for itaflow")
+    (inbox / "report.txt").write_bytes(SEED)
+    (entry,) = walk_inbox(inbox)
+    (inbox / "report.txt").unlink()
+    os.symlink(secret, inbox / "report.txt")
+    with pytest.raises(ChangedWhileReading):
+        collect_entry(entry, inbox, store)
+    assert not store.exists() or not any(p.is_file() for p in store.rglob("*"))
