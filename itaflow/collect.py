@@ -55,6 +55,7 @@ class Entry:
     size: int = 0
     mtime_ns: int = 0
     error: str | None = None
+    ctime_ns: int = 0
 
 
 class NotARegularFile(OSError):
@@ -159,7 +160,9 @@ def walk_inbox(inbox: Path, max_depth: int = MAX_DEPTH) -> list[Entry]:
                 )
                 if kind == "link":
                     st = _target_stat(path) or st
-                found.append(_entry(path, inbox, kind, st.st_size, st.st_mtime_ns))
+                found.append(
+                    _entry(path, inbox, kind, st.st_size, st.st_mtime_ns, ctime_ns=st.st_ctime_ns)
+                )
             except OSError as exc:
                 found.append(_entry(path, inbox, "error", error=_reason(exc)))
     found.sort(key=lambda e: os.fsencode(str(e.path)))
@@ -174,8 +177,10 @@ def _target_stat(path: Path) -> os.stat_result | None:
         return None
 
 
-def _entry(path: Path, inbox: Path, kind: str, size: int = 0, mtime_ns: int = 0, error=None):
-    return Entry(path, inbox_key(path.relative_to(inbox)), kind, size, mtime_ns, error)
+def _entry(
+    path: Path, inbox: Path, kind: str, size: int = 0, mtime_ns: int = 0, error=None, ctime_ns=0
+):
+    return Entry(path, inbox_key(path.relative_to(inbox)), kind, size, mtime_ns, error, ctime_ns)
 
 
 def _without_markers(entries: list[Entry]) -> list[Entry]:

@@ -51,6 +51,7 @@ def collect(settings: Settings, run_id: str | None = None) -> dict[str, Any]:
     at once when a ``.done`` marker or the gateway's manifest vouches for it; the rest
     wait for the next run and are listed under ``waiting``. The arrival time is the
     manifest's, else that first sighting: the file's mtime is kept only as claimed.
+    A file already registered in the same (size, mtime, ctime) state is not read again.
     """
     from dataclasses import replace
     from datetime import timedelta
@@ -64,18 +65,26 @@ def collect(settings: Settings, run_id: str | None = None) -> dict[str, Any]:
         walk_inbox,
     )
     from itaflow.warehouse import register_received
-    from itaflow.warehouse.intake import observe_inbox
+    from itaflow.warehouse.intake import observe_inbox, remember_hashes
 
     run_id = _run_id(run_id)
     now = datetime.now(UTC)
     entries = walk_inbox(settings.inbox, settings.collect_max_depth)
     trusted = read_manifests(settings.intake_dir, settings.inbox)
-    states = [{"inbox_path": e.rel, "size": e.size, "mtime_ns": e.mtime_ns} for e in entries]
+    states = [
+        {"inbox_path": e.rel, "size": e.size, "mtime_ns": e.mtime_ns, "ctime_ns": e.ctime_ns}
+        for e in entries
+    ]
     first_seen = observe_inbox(settings.warehouse_url, states, now)
-    quiet_since = now - timedelta(seconds=settings.quiet_seconds)
-    files, waiting = [], []
-    for entry in entries:
-        seen_at = first_seen[entry.rel]
+    # From the clock after the sightings are written: another collector may have
+    # written this state's first sighting after our ``now``.
+    quiet_since = datetime.now(UTC) - timedelta(seconds=settings.quiet_seconds)
+    files, waiting, unchanged, taken = [], [], 0, []
+    for entry, state in zip(entries, states, strict=True):
+        seen_at, known_sha = first_seen[entry.rel]
+        if entry.kind == "file" and known_sha:
+            unchanged += 1  # registered in this very state by an earlier run: not read again
+            continue
         vouched = entry.rel in trusted or is_marked_done(entry)
         if entry.kind in ("file", "link") and not vouched and seen_at > quiet_since:
             waiting.append(entry.rel)
@@ -102,15 +111,18 @@ def collect(settings: Settings, run_id: str | None = None) -> dict[str, Any]:
                 received, received_at=record["received_at"], arrival_source="manifest"
             )
         files.append(received)
+        if entry.kind == "file" and not received.problem:
+            taken.append({**state, "sha256": received.sha256})
     outcomes = register_received(settings.warehouse_url, [asdict(f) for f in files], run_id)
-    counts = {"seen": 0, "new": 0, "duplicate": 0}
+    remember_hashes(settings.warehouse_url, taken)
+    counts = {"seen": unchanged, "new": 0, "duplicate": 0}
     for o in outcomes:
         counts[o["outcome"]] = counts.get(o["outcome"], 0) + 1
     if waiting:
         log.info("%d files not yet quiet, waiting for the next run: %s", len(waiting), waiting[:20])
     return {
         "run_id": run_id,
-        "files": len(files),
+        "files": len(files) + unchanged,
         **counts,
         "waiting": len(waiting),
         "waiting_files": waiting[:50],

@@ -393,3 +393,23 @@ def test_a_file_swapped_for_a_link_after_the_walk_is_not_followed(tmp_path):
     with pytest.raises(ChangedWhileReading):
         collect_entry(entry, inbox, store)
     assert not store.exists() or not any(p.is_file() for p in store.rglob("*"))
+
+
+def test_unchanged_files_are_not_read_again_but_a_disguised_rewrite_is(warehouse_url, tmp_path):
+    settings = settings_for(tmp_path / "home", warehouse_url)
+    settings.inbox.mkdir(parents=True)
+    pipeline.prepare_warehouse(settings)
+    path = settings.inbox / "a.txt"
+    path.write_bytes(SEED)
+    assert pipeline.collect(settings, "run-1")["new"] == 1
+    (kept,) = [p for p in settings.store.rglob("*.bin")]
+    kept.chmod(0o644)
+    kept.unlink()  # were the file read again, its copy would come back
+    assert pipeline.collect(settings, "run-2")["seen"] == 1 and not kept.exists()
+    # Same size, mtime put back: the sender's disguise; ctime still moves.
+    st = path.stat()
+    path.write_bytes(SEED.replace("ตาพระยา".encode(), "ตาพระยอ".encode(), 1))
+    assert path.stat().st_size == st.st_size
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    again = pipeline.collect(settings, "run-3")
+    assert again["new"] == 1 and len(list(settings.store.rglob("*.bin"))) == 1

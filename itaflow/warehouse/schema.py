@@ -216,6 +216,10 @@ inbox_sightings = Table(
     Column("size", BigInteger, nullable=False),
     Column("mtime_ns", BigInteger, nullable=False),
     Column("seen_at", DateTime, nullable=False),
+    # ctime cannot be set by a sender: a rewrite that restores size and mtime still moves it.
+    Column("ctime_ns", BigInteger),
+    # The registered hash of this exact state: unchanged files are not read again.
+    Column("sha256", String(64)),
 )
 
 MAIL_CLAIM_STATUSES = ("claimed", "sent", "failed")

@@ -34,6 +34,8 @@ def upgrade() -> None:
         sa.Column("size", sa.BigInteger(), nullable=False),
         sa.Column("mtime_ns", sa.BigInteger(), nullable=False),
         sa.Column("seen_at", sa.DateTime(), nullable=False),
+        sa.Column("ctime_ns", sa.BigInteger(), nullable=True),
+        sa.Column("sha256", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("inbox_path", name=op.f("pk_inbox_sightings")),
     )
     op.create_table(

@@ -22,6 +22,8 @@ CREATE TABLE inbox_sightings (
 	size BIGINT NOT NULL,
 	mtime_ns BIGINT NOT NULL,
 	seen_at TIMESTAMP WITHOUT TIME ZONE NOT NULL,
+	ctime_ns BIGINT,
+	sha256 VARCHAR(64),
 	CONSTRAINT pk_inbox_sightings PRIMARY KEY (inbox_path)
 );
 
