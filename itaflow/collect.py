@@ -306,14 +306,6 @@ def hash_and_keep(
         os.close(fd)
 
 
-def keep_original(path: Path, store: Path, sha256: str) -> Path:
-    """Kept for callers that already know the hash: copy and verify in one pass."""
-    sha, _, _, kept = hash_and_keep(path, store)
-    if sha != sha256:
-        raise ChangedWhileReading(errno.EAGAIN, "changed while read")
-    return kept
-
-
 def _target_inside(path: Path, inbox: Path) -> Path | None:
     """Where a link leads when that is inside the inbox; None when it leads out (or
     nowhere): such a link is never followed."""

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, select, update
+from sqlalchemy import Engine, bindparam, update
 from sqlalchemy.engine import URL
 
 from itaflow.warehouse.db import BANGKOK, engine_for, local_time, write_tx
@@ -109,10 +109,3 @@ def remember_hashes(engine: Engine | str | URL, taken: Sequence[Mapping[str, Any
                 for t in taken
             ],
         )
-
-
-def sightings(engine: Engine | str | URL) -> list[dict[str, Any]]:
-    """Every path intake has seen, with its state and first sighting (for tests and the UI)."""
-    engine = engine_for(engine)
-    with engine.connect() as conn:
-        return [dict(r._mapping) for r in conn.execute(select(inbox_sightings))]
