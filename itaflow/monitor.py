@@ -187,6 +187,7 @@ def _row(seq: int, lao: Any, due: str) -> dict[str, Any]:
     """An LAO as the table shows it: ``compile.view.lao_row`` plus what the monitor adds
     (resubmission, observations of a report that passed with warnings)."""
     row = lao_row(seq, lao, due)
+    row["state_th"] = state_label(lao.state)
     row["version_th"] = f"ฉบับที่ {lao.version}" if lao.version else ""
     row["resubmitted"] = lao.version >= 2
     notes = (

@@ -40,7 +40,7 @@ STATE_KEY = {"quarantined": "unreadable"}
 STATE_TH = {
     "accepted": "ผ่าน",
     "accepted_with_warnings": "ผ่านแบบมีข้อสังเกต",
-    "rejected": "ส่งแล้ว – ต้องแก้ไขและส่งใหม่",
+    "rejected": "ต้องแก้ไข",
     "unreadable": "ส่งแล้ว – ต้องส่งใหม่ (เปิดไฟล์ไม่ได้)",
     "missing": "ยังไม่ส่ง",
 }

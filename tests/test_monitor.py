@@ -222,7 +222,7 @@ def test_view_counts_states_and_reasons(world):
     assert danchang["name"] == "องค์การบริหารส่วนตำบลด่านช้าง" and danchang["measures"] > 0
     assert danchang["state"] == "accepted_with_warnings" and len(danchang["findings"]) > 4
     assert len(danchang["notes"]) == 4 and danchang["notes"][-1].startswith("และอีก")
-    assert by[BROKEN.lao_code]["state_th"] == "เปิดไฟล์ไม่ได้"
+    assert by[BROKEN.lao_code]["state_th"] == "ส่งแล้ว – ต้องส่งใหม่ (เปิดไฟล์ไม่ได้)"
     missing = by[LAOS[10].lao_code]
     assert missing["timeliness"] == "ยังไม่ส่ง" and missing["reasons"][0].startswith("ยังไม่ได้รับรายงาน")
     summary = {s["key"]: s["value"] for s in view["summary"]}
@@ -347,10 +347,21 @@ def test_app_requires_airflow_login(plugin, env):
     assert client.get("/api/round").status_code == 401
 
 
+def _log_in(plugin, role: str | None = "viewer") -> None:
+    """A logged-in user of Airflow's simple auth manager (``role`` None: no permission),
+    judged by a real ``SimpleAuthManager``."""
+    from airflow.api_fastapi.auth.managers.simple.simple_auth_manager import SimpleAuthManager
+    from airflow.api_fastapi.auth.managers.simple.user import SimpleAuthManagerUser
+
+    user = SimpleAuthManagerUser(username="officer", role=role)
+    plugin.app.dependency_overrides[plugin.airflow_user] = lambda: user
+    plugin.app.dependency_overrides[plugin.auth_manager] = SimpleAuthManager
+
+
 def test_app_serves_page_api_and_reports_read_only(plugin, env):
     from fastapi.testclient import TestClient
 
-    plugin.app.dependency_overrides[plugin.airflow_user] = lambda: "officer"
+    _log_in(plugin)
     try:
         client = TestClient(plugin.app)
         page = client.get("/?fy=2566&round=H1")
