@@ -159,7 +159,7 @@ def _print_status(result: dict, *, show_all: bool) -> None:
 
     from itaflow.compile import labels
 
-    console = Console()
+    console = Console(width=None if sys.stdout.isatty() else 220)  # piped: no wrapping
     summary = result["summary"]
     words = {**labels.SUMMARY, "must_resubmit": "ต้องส่งใหม่", "unreadable": "เปิดไฟล์ไม่ได้"}
     head = Table(
