@@ -1,0 +1,141 @@
+"""Reminders: who is mailed, what the mail says, and never twice a day.
+
+A real SMTP server (aiosmtpd on 127.0.0.1) and the outbox (.eml files); the warehouse
+on SQLite and PostgreSQL. Round 2566 H1 of นครราชสีมา (due 30 April 2023).
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+from datetime import date
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from itaflow import remind
+from itaflow.mail import SmtpConfig
+from itaflow.settings import load
+from itaflow.warehouse import reminders_on
+from test_status import ACCEPTED, BY_CODE, BY_NAME, LAOS, PROVINCE, REJECTED, WARNED, fill
+
+MISSING_WITH_CONTACT = next(
+    r for r in LAOS if r not in (ACCEPTED, REJECTED, BY_CODE, BY_NAME, WARNED)
+)
+DAY = date(2023, 4, 25)  # five days before the due date
+
+
+class Collector:
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
+        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append(msg)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp():
+    handler = Collector()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield handler, SmtpConfig(host="127.0.0.1", port=port)
+    controller.stop()
+
+
+@pytest.fixture
+def world(warehouse_url, tmp_path):
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text(
+        "# test contacts\nlao_code,email\n"
+        + "".join(
+            f"{lao.lao_code},lao{i}@example.go.th\n"
+            for i, lao in enumerate((ACCEPTED, REJECTED, BY_CODE, BY_NAME, MISSING_WITH_CONTACT))
+        )
+        + f"{REJECTED.lao_code},second@example.go.th\n"
+        + "9999999,not-an-address\n",
+        encoding="utf-8",
+    )
+    settings = load().with_(
+        home=tmp_path,
+        warehouse_url=warehouse_url,
+        province=PROVINCE,
+        contacts_csv=contacts,
+        mail_to=("office@example.go.th",),
+    )
+    fill(warehouse_url, settings)
+    return settings
+
+
+def _to(msg) -> str:
+    return str(msg["To"])
+
+
+def test_reminders_go_once_a_day_over_real_smtp(world, smtp):
+    server, config = smtp
+    first = remind.send_reminders(world, 2566, "H1", DAY, run_id="r1", smtp=config)
+    must_act = {
+        REJECTED.lao_code,
+        BY_CODE.lao_code,
+        BY_NAME.lao_code,
+        MISSING_WITH_CONTACT.lao_code,
+    }
+    assert first["status"] == "done" and set(first["sent"]) == must_act
+    assert ACCEPTED.lao_code not in first["sent"] + first["no_contact"]
+    assert WARNED.lao_code not in first["sent"] + first["no_contact"]  # done, with warnings
+    assert len(first["no_contact"]) == len(LAOS) - 5 - 1  # every other missing LAO
+    reminders = [m for m in server.messages if "office@" not in _to(m)]
+    digests = [m for m in server.messages if "office@" in _to(m)]
+    assert len(reminders) == 4 and len(digests) == 1
+    by_to = {_to(m): m for m in reminders}
+    rejected = next(m for to, m in by_to.items() if "second@example.go.th" in to)
+    body = rejected.get_body(("plain",)).get_content()
+    assert rejected["Subject"].startswith("แจ้งให้แก้ไข") and "ไม่มีผลการดำเนินการ" in body
+    broken = next(m for m in reminders if "เปิดไม่ได้" in m["Subject"])
+    text = broken.get_body(("plain",)).get_content()
+    assert "ไม่สามารถเปิดอ่านไฟล์ได้" in text and "ส่งไฟล์ใหม่" in text
+    missing = next(m for m in reminders if m["Subject"].startswith("แจ้งเตือน"))
+    assert "ยังไม่ได้รับรายงาน" in missing.get_body(("plain",)).get_content()
+    digest = digests[0].get_body(("plain",)).get_content()
+    assert "ส่งอีเมลแจ้งเตือนแล้ว 4 แห่ง" in digest
+    assert (
+        MISSING_WITH_CONTACT.lao_code in digest
+        and f"ไม่มีอีเมลในรายชื่อผู้ติดต่อ {len(first['no_contact'])}" in digest
+    )
+
+    # The same day again (a re-run, a retry): nothing is mailed twice, the digest neither.
+    again = remind.send_reminders(world, 2566, "H1", DAY, run_id="r2", smtp=config)
+    assert again["sent"] == [] and set(again["already_today"]) == must_act
+    assert again["digest"]["duplicate"] is True
+    assert len(server.messages) == 5
+    rows = reminders_on(world.warehouse_url, 2566, "H1", DAY)
+    assert len(rows) == 4 and {r["status"] for r in rows} == {"sent"}
+
+    # The next day they are reminded again, once.
+    nxt = remind.send_reminders(world, 2566, "H1", date(2023, 4, 26), smtp=config)
+    assert set(nxt["sent"]) == must_act and len(server.messages) == 10
+
+
+def test_outbox_and_window(world):
+    outside = remind.send_reminders(world, 2566, "H1", date(2023, 3, 1))
+    assert outside["status"] == "outside_window" and outside["window"] == [
+        "2023-04-16",
+        "2023-05-30",
+    ]
+    assert not world.outbox.exists()
+    done = remind.send_reminders(world, 2566, "H1", DAY)
+    assert len(done["sent"]) == 4
+    written = sorted(world.outbox.glob("*.eml"))
+    assert len(written) == 5  # four reminders and the digest
+    remind.send_reminders(world, 2566, "H1", DAY)
+    assert sorted(world.outbox.glob("*.eml")) == written
+    assert {r["status"] for r in reminders_on(world.warehouse_url, 2566, "H1", DAY)} == {
+        "written_to_outbox"
+    }
+    assert remind.rounds_to_remind(DAY, world) == [(2566, "H1")]
+    assert remind.rounds_to_remind(date(2023, 2, 1), world) == []
