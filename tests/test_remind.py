@@ -139,3 +139,59 @@ def test_outbox_and_window(world):
     }
     assert remind.rounds_to_remind(DAY, world) == [(2566, "H1")]
     assert remind.rounds_to_remind(date(2023, 2, 1), world) == []
+
+
+def test_remind_dag_twice_on_one_day_mails_once(tmp_path, smtp):
+    """The real ``itaflow_remind`` DAG (``dag.test()``), run twice for the same day,
+    through Airflow's ``smtp_default`` connection to aiosmtpd."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    server, config = smtp
+    home = tmp_path / "itaflow"
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text(f"lao_code,email\n{BY_NAME.lao_code},lao@example.go.th\n")
+    settings = load().with_(
+        home=home, warehouse_url=f"sqlite:///{home / 'warehouse.db'}", province=PROVINCE
+    )
+    fill(settings.warehouse_url, settings)
+    airflow_home = tmp_path / "airflow"
+    airflow_home.mkdir()
+    env = {
+        **os.environ,
+        "AIRFLOW_HOME": str(airflow_home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(repo / "dags"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{airflow_home / 'airflow.db'}",
+        "AIRFLOW_CONN_SMTP_DEFAULT": f"smtp://127.0.0.1:{config.port}",
+        "ITAFLOW_HOME": str(home),
+        "ITAFLOW_WAREHOUSE_URL": settings.warehouse_url,
+        "ITAFLOW_PROVINCE": PROVINCE,
+        "ITAFLOW_CONTACTS_CSV": str(contacts),
+        "ITAFLOW_MAIL_TO": "office@example.go.th",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "airflow", "db", "migrate"], env=env, check=True, capture_output=True
+    )
+    conf = '{"fiscal_year": 2566, "round": "H1", "day": "2023-04-25"}'
+    for _ in range(2):
+        out = subprocess.run(
+            [
+                sys.executable,
+                str(repo / "scripts" / "run_dag.py"),
+                "itaflow_remind",
+                "--conf",
+                conf,
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert out.returncode == 0, (out.stdout + out.stderr)[-3000:]
+    reminders = [m for m in server.messages if "office@" not in _to(m)]
+    assert [_to(m) for m in reminders] == ["lao@example.go.th"]
+    assert len([m for m in server.messages if "office@" in _to(m)]) == 1
