@@ -320,6 +320,7 @@ def plugin():
 def env(world, monkeypatch):
     """The plugin's own app reads settings from the environment, as in Airflow."""
     monkeypatch.setenv("ITAFLOW_WAREHOUSE_URL", world.warehouse_url)
+    monkeypatch.setenv("ITAFLOW_HOME", str(world.home))  # the kept originals (store/)
     monkeypatch.setenv("ITAFLOW_REPORTS_OUT", str(world.reports_out))
     monkeypatch.setenv("ITAFLOW_PROVINCE", PROVINCE)
     return world
@@ -356,6 +357,92 @@ def _log_in(plugin, role: str | None = "viewer") -> None:
     user = SimpleAuthManagerUser(username="officer", role=role)
     plugin.app.dependency_overrides[plugin.airflow_user] = lambda: user
     plugin.app.dependency_overrides[plugin.auth_manager] = SimpleAuthManager
+
+
+def _routes(world) -> list[str]:
+    """One request per plugin route (the original file: the first seed, kept by hash)."""
+    from itaflow.collect import stored_path_for
+
+    seed = SEEDS / "danchang_sao_nakhonratchasima_2566_h1.txt"
+    sha = hashlib.sha256(seed.read_bytes()).hexdigest()
+    kept = stored_path_for(world.store, sha)
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(seed, kept)
+    return [
+        "/?fy=2566&round=H1",
+        "/api/round?fy=2566&round=H1",
+        "/matrix?fy=2566&round=H1",
+        "/api/matrix?fy=2566&round=H1",
+        f"/lao/{RESUBMITTED.lao_code}",
+        f"/api/lao/{RESUBMITTED.lao_code}",
+        f"/files/{sha}",
+        "/reports/ita-2566-H1-นครราชสีมา.html",
+        "/static/sarabun-regular.ttf",
+    ]
+
+
+def test_every_route_is_authorised_by_the_auth_manager(plugin, env):
+    from fastapi.testclient import TestClient
+
+    routes = _routes(env)
+    client = TestClient(plugin.app)
+    try:
+        for route in routes:
+            assert client.get(route).status_code == 401, route
+        _log_in(plugin, role=None)  # logged in, but the auth manager grants nothing
+        for route in routes:
+            response = client.get(route, headers={"accept": "text/html"})
+            assert response.status_code == 403, route
+            assert "ไม่มีสิทธิ์" in response.text and DANCHANG not in response.text
+        _log_in(plugin, role="viewer")
+        for route in routes:
+            assert client.get(route).status_code == 200, route
+    finally:
+        plugin.app.dependency_overrides.clear()
+
+
+def test_matrix_history_and_original_download(plugin, env):
+    from fastapi.testclient import TestClient
+
+    routes = _routes(env)
+    _log_in(plugin)
+    try:
+        client = TestClient(plugin.app)
+        matrix = client.get("/api/matrix", params={"fy": 2566, "round": "H1"}).json()
+        assert matrix["query"]["fiscal_year"] == 2566  # opens on the round with submissions
+        rows = {r["lao_code"]: r for d in matrix["districts"] for r in d["laos"]}
+        assert len(rows) == len(registry.expected_laos(PROVINCE))
+        column = [c["round"] for c in matrix["columns"]].index("H1")
+        assert rows[BROKEN.lao_code]["cells"][column]["state_th"].startswith("ส่งแล้ว")
+        assert rows[LATE.lao_code]["cells"][column]["late"] is True
+        assert rows[RESUBMITTED.lao_code]["cells"][column]["version"] == 2
+        late_only = client.get("/api/matrix", params={"fy": 2566, "round": "H1", "state": "late"})
+        assert [r["lao_code"] for d in late_only.json()["districts"] for r in d["laos"]] == [
+            LATE.lao_code
+        ]
+        page = client.get("/matrix?fy=2566&round=H1").text
+        assert 'class="cell c-missing"' in page and f'href="/lao/{LATE.lao_code}"' in page
+
+        history = client.get(f"/api/lao/{RESUBMITTED.lao_code}").json()
+        (h1,) = history["rounds"]
+        first, second = sorted(h1["versions"], key=lambda x: x["version"])
+        assert (first["current"], second["current"]) == (False, True)
+        assert first["superseded"]["by_version"] == 2 and "แก้ไข" in first["superseded"]["why"]
+        assert first["findings"][0]["message"].startswith("ไม่พบตารางมาตรการ")
+        assert first["download"] == f"files/{first['sha256']}"
+        html = client.get(f"/lao/{RESUBMITTED.lao_code}").text
+        assert "ถูกแทนที่ด้วยฉบับที่ 2" in html and "ดาวน์โหลดไฟล์ต้นฉบับ" in html
+
+        original = client.get(routes[6])
+        assert (
+            original.content == (SEEDS / "danchang_sao_nakhonratchasima_2566_h1.txt").read_bytes()
+        )
+        assert original.headers["content-disposition"].startswith("attachment")
+        assert original.headers["content-type"] == "application/octet-stream"
+        for bad in ("/files/" + "0" * 64, "/files/..%2F..%2Fwarehouse.db", "/files/ABC", "/lao/x"):
+            assert client.get(bad).status_code == 404, bad
+    finally:
+        plugin.app.dependency_overrides.clear()
 
 
 def test_app_serves_page_api_and_reports_read_only(plugin, env):
