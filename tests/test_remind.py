@@ -13,12 +13,12 @@ from datetime import date
 
 import pytest
 from aiosmtpd.controller import Controller
+from test_status import ACCEPTED, BY_CODE, BY_NAME, LAOS, PROVINCE, REJECTED, WARNED, fill
 
 from itaflow import remind
 from itaflow.mail import SmtpConfig
 from itaflow.settings import load
 from itaflow.warehouse import reminders_on
-from test_status import ACCEPTED, BY_CODE, BY_NAME, LAOS, PROVINCE, REJECTED, WARNED, fill
 
 MISSING_WITH_CONTACT = next(
     r for r in LAOS if r not in (ACCEPTED, REJECTED, BY_CODE, BY_NAME, WARNED)
