@@ -778,10 +778,10 @@ def test_real_airflow_refuses_anonymous_and_unauthorised_on_every_route(
 ):
     """Inside ``airflow api-server``: no token → 401 on every route; a valid token of a
     user the simple auth manager grants nothing (no role) → 403; the officer → 200."""
+    from urllib.parse import quote
+
     from airflow.api_fastapi.auth.managers.simple.simple_auth_manager import SimpleAuthManager
     from airflow.api_fastapi.auth.managers.simple.user import SimpleAuthManagerUser
-
-    from urllib.parse import quote
 
     routes = [quote(r, safe="/?=&") for r in _routes(world)]
     airflow.wait_up()
