@@ -136,6 +136,67 @@ def _cmd_compile(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_status(args: argparse.Namespace) -> int:
+    from itaflow import registry, status
+    from itaflow.warehouse import report_data
+
+    s = settings_mod.load()
+    try:
+        rnd = status.parse_round(args.round)
+        province = status.parse_province(args.province or s.province or "", registry.provinces())
+    except status.StatusArgumentError as exc:
+        print(f"itaflow status: {exc}", file=sys.stderr)
+        return 2
+    data = report_data(s.warehouse_url, rnd.fiscal_year, rnd.round, province, s)
+    result = status.round_status(data)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+        return 0
+    _print_status(result, show_all=args.all)
+    return 0
+
+
+def _print_status(result: dict, *, show_all: bool) -> None:
+    """The summary and the per-LAO list as rich tables (those that must act, or all)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from itaflow.compile import labels
+
+    console = Console(width=None if sys.stdout.isatty() else 220)  # piped: no wrapping
+    summary = result["summary"]
+    words = {**labels.SUMMARY, "must_resubmit": "ต้องส่งใหม่", "unreadable": "เปิดไฟล์ไม่ได้"}
+    head = Table(
+        title=f"จ.{result['province']} ปีงบประมาณ {result['fiscal_year']} {result['round_th']} "
+        f"(กำหนดส่ง {result['due_date']})"
+    )
+    head.add_column("รายการ / item")
+    head.add_column("key")
+    head.add_column("จำนวน", justify="right")
+    for key, value in summary.items():
+        shown = f"{value * 100:.1f} %" if key.endswith("_rate") else str(value)
+        head.add_row(words.get(key, key), key, shown)
+    console.print(head)
+    rows = [r for r in result["laos"] if show_all or r["must_act"]]
+    table = Table(title="หน่วยงานทั้งหมด" if show_all else "หน่วยงานที่ต้องดำเนินการ (--all: ทั้งหมด)")
+    for col in ("รหัส", "หน่วยงาน", "อำเภอ", "สถานะ", "การส่ง", "ฉบับที่", "เหตุผล"):
+        table.add_column(col)
+    timely = {True: "ตรงเวลา", False: "ล่าช้า", None: "-"}
+    for r in rows:
+        table.add_row(
+            r["lao_code"],
+            r["name"],
+            r["district"],
+            r["state_th"],
+            timely[r["on_time"]],
+            str(r["version"] or "-"),
+            "; ".join(r["reasons"][:2]),
+        )
+    console.print(table)
+    if result["unattributed_files"]:
+        console.print(f"ไฟล์ที่ระบุหน่วยงานไม่ได้: {len(result['unattributed_files'])} ไฟล์")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="itaflow",
@@ -186,6 +247,15 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--province", help="default: ITAFLOW_PROVINCE")
     r.add_argument("--send", action="store_true", help="also mail it (once per round)")
     r.set_defaults(func=_cmd_compile)
+
+    st = sub.add_parser("status", help="a round's figures and per-LAO list (table or --json)")
+    st.add_argument("--province", help="Thai name, e.g. นครราชสีมา (default: ITAFLOW_PROVINCE)")
+    st.add_argument("--round", required=True, help="fiscal year (BE) and round: 2568-H1 or 2568-FY")
+    st.add_argument("--json", action="store_true", help="the same as JSON, with a summary object")
+    st.add_argument(
+        "--all", action="store_true", help="list every LAO, not only those that must act"
+    )
+    st.set_defaults(func=_cmd_status)
     return parser
 
 
@@ -219,6 +289,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except settings_mod.SettingsError as exc:
+        print(f"itaflow: {exc}", file=sys.stderr)
+        return 2
     except Exception as exc:
         message = unreachable_message(exc)
         if message is None:

@@ -201,6 +201,29 @@ def already_delivered(outbox: Path, message_key: str, sender: str) -> Path | Non
     return _earlier(Path(outbox), message_id_for(message_key, addresses(sender)[0]))
 
 
+def build_digest_mail(
+    ctx: dict,
+    *,
+    sender: str,
+    recipients: str | Iterable[str],
+    message_id: str | None = None,
+    templates_dir: Path = TEMPLATES_DIR,
+) -> EmailMessage:
+    """The office's daily reminder digest (``itaflow.remind.digest_view`` gives ``ctx``)."""
+    subject = render(
+        "mail_reminder_digest_subject.txt.j2", ctx, html=False, templates_dir=templates_dir
+    )
+    msg = _message(subject, sender, recipients, message_id)
+    msg.set_content(
+        render("mail_reminder_digest.txt.j2", ctx, html=False, templates_dir=templates_dir)
+    )
+    msg.add_alternative(
+        render("mail_reminder_digest.html.j2", ctx, html=True, templates_dir=templates_dir),
+        subtype="html",
+    )
+    return msg
+
+
 def _file_id(message_id: str) -> str:
     return re.sub(r"[^A-Za-z0-9._@-]", "_", message_id.strip("<>"))[:150]
 

@@ -187,6 +187,7 @@ def _row(seq: int, lao: Any, due: str) -> dict[str, Any]:
     """An LAO as the table shows it: ``compile.view.lao_row`` plus what the monitor adds
     (resubmission, observations of a report that passed with warnings)."""
     row = lao_row(seq, lao, due)
+    row["state_th"] = state_label(lao.state)
     row["version_th"] = f"ฉบับที่ {lao.version}" if lao.version else ""
     row["resubmitted"] = lao.version >= 2
     notes = (
@@ -494,3 +495,221 @@ def monitor_view(
         reports=list_reports(settings.reports_out),
         provinces=registry.provinces(),
     )
+
+
+# --- the matrix: LAOs (by district) × rounds ------------------------------------------
+
+MATRIX_ROUNDS = 6  # columns shown: the newest rounds the warehouse knows
+_WHY_REPLACED = {
+    "rejected": "ฉบับนี้ต้องแก้ไข หน่วยงานจึงส่งฉบับแก้ไขมาแทน",
+    "quarantined": "เปิดไฟล์นี้ไม่ได้ หน่วยงานจึงส่งไฟล์ใหม่มาแทน",
+    "accepted_with_warnings": "หน่วยงานส่งฉบับปรับปรุงมาแทน",
+    "accepted": "หน่วยงานส่งฉบับใหม่มาแทน",
+}
+
+
+def state_label(state: str) -> str:
+    """The officer's word for an LAO's state (``itaflow.status``: received – must resubmit)."""
+    from itaflow.status import STATE_KEY, STATE_TH
+
+    return STATE_TH.get(STATE_KEY.get(state, state), labels.STATES.get(state, state))
+
+
+def matrix_view(
+    settings: Settings, params: Mapping[str, Any], *, today: date | None = None
+) -> dict[str, Any]:
+    """LAOs grouped by district × the newest rounds, one state per cell, with filters
+    (``district``, ``q``, and ``state`` in the round ``fy``/``round``)."""
+    from itaflow.warehouse import ensure_round, round_matrix
+    from itaflow.warehouse.db import BANGKOK, as_date, local_time
+
+    province = parse_province(params.get("province"), settings)
+    rounds = available_rounds(settings.warehouse_url, province)
+    query = parse_query(params, province, rounds, today or datetime.now(BANGKOK).date())
+    columns = [(r["fiscal_year"], r["round"]) for r in rounds[:MATRIX_ROUNDS]]
+    if (query.fiscal_year, query.round) not in columns:
+        columns.insert(0, (query.fiscal_year, query.round))
+    dues = {
+        c: as_date(ensure_round(settings.warehouse_url, c[0], c[1], settings)["due_date"])
+        for c in columns
+    }
+    found = round_matrix(settings.warehouse_url, province)
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    counts: dict[str, int] = defaultdict(int)
+    for lao in found["laos"]:
+        cells = []
+        for c in columns:
+            cell = found["cells"].get(lao["lao_code"], {}).get(c)
+            state = cell["status"] if cell else "missing"
+            first = local_time(cell["first_received_at"]) if cell else None
+            on_time = None if first is None else first.date() <= dues[c]
+            cells.append(
+                {
+                    "fiscal_year": c[0],
+                    "round": c[1],
+                    "state": state,
+                    "state_th": state_label(state),
+                    "version": cell["version"] if cell else 0,
+                    "on_time": on_time,
+                    "late": on_time is False,
+                }
+            )
+        row = {
+            "lao_code": clean(lao["lao_code"]),
+            "name": clean(lao["full_name_th"]),
+            "type": clean(lao["type_th"]),
+            "district": clean(lao["district_th"]),
+            "province": clean(lao["province_th"]),
+            "cells": cells,
+            "href": f"lao/{quote(clean(lao['lao_code']))}",
+        }
+        chosen = next(
+            x for x in cells if (x["fiscal_year"], x["round"]) == (query.fiscal_year, query.round)
+        )
+        row["state"] = chosen["state"]
+        row["on_time"] = chosen["on_time"]
+        row["original_name"] = ""
+        row["version"] = chosen["version"]
+        if not matches(row, query.state, query.district, query.q):
+            continue
+        counts[chosen["state"]] += 1
+        groups[(row["province"], row["district"])].append(row)
+    districts = [
+        {"district": d or "ไม่ระบุอำเภอ", "province": p, "laos": members}
+        for (p, d), members in sorted(
+            groups.items(), key=lambda kv: (thai_key(kv[0][0]), thai_key(kv[0][1]))
+        )
+    ]
+    return {
+        "page_title": "ติดตามการส่งรายงาน · ภาพรวมรายหน่วยงาน",
+        "where": f"จังหวัด{province}" if province else "ทุกจังหวัด",
+        "query": {**asdict(query), "province": query.province or ""},
+        "columns": [
+            {"fiscal_year": fy, "round": r, "label": f"{fy} {labels.ROUNDS[r]}"}
+            for fy, r in columns
+        ],
+        "districts": districts,
+        "shown": sum(len(d["laos"]) for d in districts),
+        "counts": dict(counts),
+        "states": [{"key": k, "label": v} for k, v in STATE_FILTERS.items()],
+        "district_names": sorted({lao["district_th"] for lao in found["laos"]}, key=thai_key),
+        "rounds": rounds,
+        "legend": [
+            {"state": s, "label": state_label(s)}
+            for s in ("accepted", "accepted_with_warnings", "rejected", "quarantined", "missing")
+        ],
+    }
+
+
+# --- one LAO: every version it sent ----------------------------------------------------
+
+
+def lao_view(settings: Settings, lao_code: str) -> dict[str, Any]:
+    """An LAO's history: per round, every version (superseded ones with when and why),
+    each version's findings and a download link by the file's hash."""
+    from itaflow.warehouse import lao_history
+
+    code = clean(lao_code)
+    if not re.fullmatch(r"\d{1,16}", code):
+        raise MonitorError("รหัส อปท. ไม่ถูกต้อง / bad lao_code", 404)
+    found = lao_history(settings.warehouse_url, code)
+    if found is None:
+        raise MonitorError(f"ไม่พบ อปท. รหัส {code} / unknown LAO", 404)
+    lao = found["lao"]
+    rounds: dict[tuple[Any, Any], list[dict[str, Any]]] = defaultdict(list)
+    for s in found["submissions"]:
+        rounds[(s["fiscal_year"], s["round"])].append(_version_item(s))
+    ordered = sorted(
+        rounds.items(), key=lambda kv: (-(kv[0][0] or 0), -_ROUND_ORDER.get(kv[0][1] or "", -1))
+    )
+    return {
+        "page_title": "ประวัติการส่งรายงาน",
+        "lao": {
+            "lao_code": code,
+            "name": clean(lao["full_name_th"]),
+            "type": clean(lao["type_th"]),
+            "district": clean(lao["district_th"]),
+            "province": clean(lao["province_th"]),
+        },
+        "rounds": [
+            {
+                "fiscal_year": fy,
+                "round": rnd,
+                "label": f"ปีงบประมาณ {fy} {labels.ROUNDS.get(rnd, rnd)}"
+                if fy and rnd
+                else "ไม่ระบุรอบ",
+                "href": _href(Query(fy, rnd, clean(lao["province_th"])), q=code)
+                if fy and rnd
+                else "",
+                "versions": versions,
+            }
+            for (fy, rnd), versions in ordered
+        ],
+        "submissions": len(found["submissions"]),
+    }
+
+
+def _version_item(s: dict[str, Any]) -> dict[str, Any]:
+    state = s["status"]
+    sup = s["superseded"]
+    return {
+        "submission_id": s["id"],
+        "version": s["version"],
+        "version_th": f"ฉบับที่ {s['version']}" if s["version"] else "ไม่นับเป็นฉบับ",
+        "current": bool(s["is_current"]),
+        "state": state,
+        "state_th": state_label(state),
+        "reason": clean(s["reason"]),
+        "received_at": thai_datetime(clean(s["received_at"]) or None),
+        "received_iso": clean(s["received_at"]),
+        "file": clean(s["original_name"]),
+        "format": clean(s["format"]),
+        "size": s["size"],
+        "sha256": s["sha256"],
+        "download": f"files/{s['sha256']}",
+        "superseded": (
+            {
+                "by_version": sup["by_version"],
+                "at": thai_datetime(clean(sup["at"]) or None),
+                "why": _WHY_REPLACED.get(state, "หน่วยงานส่งฉบับใหม่มาแทน"),
+            }
+            if sup
+            else None
+        ),
+        "findings": [
+            {
+                "check": clean(f["check_id"]),
+                "check_th": labels.CHECKS.get(f["check_id"], clean(f["check_id"])),
+                "severity": f["severity"],
+                "severity_th": labels.SEVERITIES.get(f["severity"], clean(f["severity"])),
+                "field": clean(f["field"]),
+                "field_th": labels.FIELDS.get(f["field"] or "", clean(f["field"])),
+                "measure_seq": f["measure_seq"],
+                "message": clean(f["message"], oneline=False),
+            }
+            for f in s["findings"]
+        ],
+    }
+
+
+def original_download(settings: Settings, sha256: str) -> tuple[Path, str] | None:
+    """The kept original with this hash and the name it arrived under, or None.
+
+    The path is derived from the hash alone (``collect.stored_path_for`` under the
+    store), never from the request or a stored path; the hash must be a submission's.
+    """
+    from itaflow.collect import stored_path_for
+    from itaflow.warehouse import original_file
+
+    row = original_file(settings.warehouse_url, sha256)
+    if row is None:
+        return None
+    store = settings.store.resolve()
+    path = stored_path_for(store, row["sha256"])
+    try:
+        path.resolve(strict=True).relative_to(store)
+    except (OSError, ValueError):
+        return None
+    if path.is_symlink() or not path.is_file():
+        return None
+    return path, clean(row["original_name"]) or f"{row['sha256']}.bin"

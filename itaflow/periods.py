@@ -98,7 +98,11 @@ def round_bounds(fiscal_year: int, round_: str) -> tuple[date, date]:
 
 def due_date(fiscal_year: int, round_: str, settings: Any) -> date:
     """When a round's reports are due: ``settings.due_h1`` / ``due_fy`` ("MM-DD")
-    in the CE year the round ends, or the next year if that day is before the end."""
+    in the CE year the round ends, or the next year if that day is before the end.
+    A per-round ``settings.due_overrides`` entry (an extension) wins."""
+    override = (getattr(settings, "due_overrides", None) or {}).get((fiscal_year, round_))
+    if override is not None:
+        return override
     end = round_bounds(fiscal_year, round_)[1]
     month, day = (
         int(x) for x in (settings.due_h1 if round_ == "H1" else settings.due_fy).split("-")

@@ -166,9 +166,39 @@ def check_batch(submission_ids: list[int], settings: Settings, run_id: str | Non
         spent.append(time.monotonic() - started)
     name = f"{_safe(run_id)}-batch-{submission_ids[0]}-{submission_ids[-1]}"
     run = run_checks(records, settings, data_docs=True, batch_name=name, spent=spent)
+    attribute_unreadable(
+        run.records, get_submissions(settings.warehouse_url, submission_ids), settings
+    )
     path = settings.work / _safe(run_id) / f"{name}.json"
     write_records(run.records, path)
     return str(path)
+
+
+def attribute_unreadable(records: list[Any], subs: list[dict[str, Any]], settings: Settings) -> int:
+    """Tie each unreadable record to the LAO its file name, folder or sender names
+    (``itaflow.attribute``), so that LAO shows as received – must resubmit, not missing.
+    Returns how many were tied."""
+    from itaflow.attribute import attribute
+    from itaflow.contacts import read_contacts
+
+    by_sha = {s["sha256"]: s for s in subs}
+    senders: dict[str, str] | None = None
+    tied = 0
+    for record in records:
+        sub = by_sha.get(record.sha256)
+        if record.readable or record.agency.lao_code or sub is None:
+            continue
+        if senders is None:
+            senders = read_contacts(settings.contacts).by_email()
+        found = attribute(
+            sub["original_name"], sub["inbox_path"], sub["received_at"], settings.province, senders
+        )
+        if found:
+            record.agency.lao_code = found.lao_code
+            record.fiscal_year, record.round = found.fiscal_year, found.round
+            record.evidence["attributed_by"] = found.how
+            tied += 1
+    return tied
 
 
 def load_batch(results_path: str, settings: Settings, run_id: str | None = None) -> dict[str, Any]:

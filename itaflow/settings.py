@@ -9,7 +9,9 @@ environment themselves, so tests can build one directly.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -22,6 +24,66 @@ def _env(name: str, default: str) -> str:
 
 def _list(name: str, default: str) -> tuple[str, ...]:
     return tuple(x.strip() for x in _env(name, default).split(",") if x.strip())
+
+
+class SettingsError(ValueError):
+    """A setting holds a value itaflow cannot use; the message names it, Thai first."""
+
+
+def _int(name: str, default: int, minimum: int = 0) -> int:
+    text = _env(name, str(default))
+    try:
+        value = int(text)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise SettingsError(
+            f"ค่า {name}={text!r} ต้องเป็นจำนวนเต็มตั้งแต่ {minimum} ขึ้นไป / "
+            f"{name} must be a whole number >= {minimum}"
+        )
+    return value
+
+
+def _month_day(name: str, default: str) -> str:
+    """A due date as MM-DD (checked against a leap year, so 02-29 is allowed)."""
+    text = _env(name, default)
+    try:
+        month, day = (int(x) for x in text.split("-"))
+        date(2024, month, day)
+    except ValueError:
+        raise SettingsError(
+            f"ค่า {name}={text!r} ต้องเป็นเดือน-วัน เช่น 10-31 / {name} must be MM-DD, e.g. 10-31"
+        ) from None
+    return f"{month:02d}-{day:02d}"
+
+
+_OVERRIDE = re.compile(r"^\s*(\d{4})\s*-\s*(H1|FY)\s*=\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$", re.I)
+
+
+def parse_due_overrides(
+    text: str, name: str = "ITAFLOW_DUE_OVERRIDES"
+) -> dict[tuple[int, str], date]:
+    """``2568-FY=2568-11-30,2569-H1=2026-05-15``: a due date per round (fiscal year BE).
+
+    The date's year may be BE (>= 2400) or CE; an extension for one round never
+    changes the others.
+    """
+    found: dict[tuple[int, str], date] = {}
+    for item in (x for x in text.split(",") if x.strip()):
+        m = _OVERRIDE.match(item)
+        try:
+            if not m:
+                raise ValueError(item)
+            year = int(m[3])
+            due = date(year - 543 if year >= 2400 else year, int(m[4]), int(m[5]))
+        except ValueError:
+            raise SettingsError(
+                f"ค่า {name} ไม่ถูกต้องที่ {item.strip()!r}: ต้องเป็น ปีงบ-รอบ=ปี-เดือน-วัน "
+                f"เช่น 2568-FY=2568-11-30 / {name}: expected FY-ROUND=YYYY-MM-DD, "
+                "e.g. 2568-FY=2568-11-30"
+            ) from None
+        found[(int(m[1]), m[2].upper())] = due
+    return found
 
 
 @dataclass(frozen=True)
@@ -67,6 +129,16 @@ class Settings:
     # Whole budget per file for read + extract + checks (the reader's own limit is
     # ``limits.seconds_per_file``); a file over it is refused with a reason.
     seconds_per_file_total: float = 180.0
+    # A due date per (fiscal_year BE, round): an extension for one round (ITAFLOW_DUE_OVERRIDES).
+    due_overrides: dict[tuple[int, str], date] = field(default_factory=dict)
+    contacts_csv: Path | None = None  # lao_code,email; None: <home>/contacts.csv
+    remind_lead_days: int = 14  # reminders start this many days before the due date
+    remind_after_due_days: int = 30  # ... and stop this many days after it (the round closes)
+
+    @property
+    def contacts(self) -> Path:
+        """The office's list of LAO e-mail addresses (``lao_code,email``)."""
+        return self.contacts_csv or self.home / "contacts.csv"
 
     @property
     def inbox(self) -> Path:
@@ -123,8 +195,8 @@ def load() -> Settings:
         batch_size=int(_env("ITAFLOW_BATCH_SIZE", "50")),
         required_fields=_list("ITAFLOW_REQUIRED_FIELDS", "measure,steps,responsible,period,result"),
         recommended_fields=_list("ITAFLOW_RECOMMENDED_FIELDS", "outcome"),
-        due_h1=_env("ITAFLOW_DUE_H1", "04-30"),
-        due_fy=_env("ITAFLOW_DUE_FY", "10-31"),
+        due_h1=_month_day("ITAFLOW_DUE_H1", "04-30"),
+        due_fy=_month_day("ITAFLOW_DUE_FY", "10-31"),
         smtp_host=os.environ.get("ITAFLOW_SMTP_HOST") or None,
         smtp_port=int(_env("ITAFLOW_SMTP_PORT", "25")),
         smtp_user=os.environ.get("ITAFLOW_SMTP_USER") or None,
@@ -136,4 +208,10 @@ def load() -> Settings:
         quiet_seconds=float(_env("ITAFLOW_QUIET_SECONDS", "60")),
         collect_max_depth=int(_env("ITAFLOW_COLLECT_MAX_DEPTH", "16")),
         seconds_per_file_total=float(_env("ITAFLOW_SECONDS_PER_FILE_TOTAL", "180")),
+        due_overrides=parse_due_overrides(_env("ITAFLOW_DUE_OVERRIDES", "")),
+        contacts_csv=Path(os.environ["ITAFLOW_CONTACTS_CSV"])
+        if os.environ.get("ITAFLOW_CONTACTS_CSV")
+        else None,
+        remind_lead_days=_int("ITAFLOW_REMIND_LEAD_DAYS", 14),
+        remind_after_due_days=_int("ITAFLOW_REMIND_AFTER_DUE_DAYS", 30),
     )

@@ -9,6 +9,12 @@ endpoints are plain ``def`` (FastAPI runs them in its thread pool).
 - ``/itaflow/``: the page (query ``fy``, ``round``, ``province``, ``state``,
   ``district``, ``q``); works without JavaScript, no external assets;
 - ``/itaflow/api/round``: the same view as JSON, for the office's own tools;
+- ``/itaflow/matrix``: LAOs (grouped by district) × rounds, one coloured cell per
+  state, with filters; ``/itaflow/api/matrix`` the same as JSON;
+- ``/itaflow/lao/<lao_code>``: every version an LAO sent (superseded ones with when
+  and why), each version's findings; ``/itaflow/api/lao/<lao_code>`` as JSON;
+- ``/itaflow/files/<sha256>``: the original file exactly as received, found by its
+  hash only (never a path from the request);
 - ``/itaflow/reports/<name>``: a compiled report (``ita-*.html|pdf|xlsx``), only
   names that the reports folder lists;
 - ``/itaflow/static/sarabun-regular.ttf`` / ``-bold.ttf``: the Thai font (from the
@@ -16,8 +22,12 @@ endpoints are plain ``def`` (FastAPI runs them in its thread pool).
 
 Plugin apps are not behind Airflow's login by default; ``create_app`` puts every
 endpoint behind the same check as Airflow's own API (JWT from the UI's cookie or
-a bearer token). Airflow's security module is imported at the first request, not
-when the scheduler or a worker loads plugins.
+a bearer token: none → 401) and then asks Airflow's auth manager whether the user
+may see this view (``is_authorized_custom_view(method="GET",
+resource_name=RESOURCE_NAME)``: no → 403), so an auth manager with roles (FAB,
+Keycloak, the simple auth manager's roles) decides who sees LAO data. Airflow's
+security module is imported at the first request, not when the scheduler or a
+worker loads plugins.
 """
 
 from __future__ import annotations
@@ -43,6 +53,7 @@ log = logging.getLogger(__name__)
 
 NAV_NAME = "ติดตามการส่งรายงาน"
 URL_PREFIX = "/itaflow"
+RESOURCE_NAME = "itaflow_monitor"  # the custom view the auth manager is asked about
 
 PAGE_HEADERS = {
     "Content-Security-Policy": (
@@ -75,6 +86,23 @@ async def airflow_user(
     from airflow.api_fastapi.core_api.security import get_user
 
     return await get_user(request, None, credentials)
+
+
+def auth_manager() -> Any:
+    """Airflow's configured auth manager (FAB, simple, Keycloak ...)."""
+    from airflow.api_fastapi.app import get_auth_manager
+
+    return get_auth_manager()
+
+
+def authorised_user(
+    user: Annotated[Any, Depends(airflow_user)],
+    manager: Annotated[Any, Depends(auth_manager)],
+) -> Any:
+    """The logged-in user, if the auth manager lets them see this view; else 403."""
+    if not manager.is_authorized_custom_view(method="GET", resource_name=RESOURCE_NAME, user=user):
+        raise HTTPException(403, "ไม่มีสิทธิ์ดูหน้านี้ / not allowed")
+    return user
 
 
 def _base(request: Request) -> str:
@@ -111,7 +139,7 @@ def create_app(
     require_login: bool = True,
 ) -> FastAPI:
     """The monitoring app; ``require_login=False`` only for serving it outside Airflow."""
-    dependencies = [Depends(airflow_user)] if require_login else []
+    dependencies = [Depends(authorised_user)] if require_login else []
     app = FastAPI(
         title="itaflow monitor",
         description="ติดตามการส่งรายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส",
@@ -158,6 +186,42 @@ def create_app(
     def api_round(request: Request) -> JSONResponse:
         view = monitor.monitor_view(load_settings(), request.query_params)
         return JSONResponse(view, headers={"Cache-Control": "no-store"})
+
+    @app.get("/matrix", response_class=HTMLResponse)
+    def matrix(request: Request) -> HTMLResponse:
+        view = monitor.matrix_view(load_settings(), request.query_params)
+        body = render("monitor_matrix.html.j2", {"v": view, "base": _base(request)}, html=True)
+        return HTMLResponse(body, headers=PAGE_HEADERS)
+
+    @app.get("/api/matrix")
+    def api_matrix(request: Request) -> JSONResponse:
+        view = monitor.matrix_view(load_settings(), request.query_params)
+        return JSONResponse(view, headers={"Cache-Control": "no-store"})
+
+    @app.get("/lao/{lao_code}", response_class=HTMLResponse)
+    def lao(lao_code: str, request: Request) -> HTMLResponse:
+        view = monitor.lao_view(load_settings(), lao_code)
+        body = render("monitor_lao.html.j2", {"v": view, "base": _base(request)}, html=True)
+        return HTMLResponse(body, headers=PAGE_HEADERS)
+
+    @app.get("/api/lao/{lao_code}")
+    def api_lao(lao_code: str) -> JSONResponse:
+        view = monitor.lao_view(load_settings(), lao_code)
+        return JSONResponse(view, headers={"Cache-Control": "no-store"})
+
+    @app.get("/files/{sha256}")
+    def original(sha256: str) -> FileResponse:
+        found = monitor.original_download(load_settings(), sha256)
+        if found is None:
+            raise HTTPException(404, "ไม่พบไฟล์นี้ / no such file")
+        path, name = found
+        return FileResponse(
+            path,
+            media_type="application/octet-stream",
+            filename=name,
+            content_disposition_type="attachment",
+            headers={**REPORT_HEADERS, "Cache-Control": "no-store"},
+        )
 
     @app.get("/reports/{name}")
     def report(name: str) -> FileResponse:

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 import warnings
 from datetime import date
 from pathlib import Path
@@ -222,7 +223,7 @@ def test_view_counts_states_and_reasons(world):
     assert danchang["name"] == "องค์การบริหารส่วนตำบลด่านช้าง" and danchang["measures"] > 0
     assert danchang["state"] == "accepted_with_warnings" and len(danchang["findings"]) > 4
     assert len(danchang["notes"]) == 4 and danchang["notes"][-1].startswith("และอีก")
-    assert by[BROKEN.lao_code]["state_th"] == "เปิดไฟล์ไม่ได้"
+    assert by[BROKEN.lao_code]["state_th"] == "ส่งแล้ว – ต้องส่งใหม่ (เปิดไฟล์ไม่ได้)"
     missing = by[LAOS[10].lao_code]
     assert missing["timeliness"] == "ยังไม่ส่ง" and missing["reasons"][0].startswith("ยังไม่ได้รับรายงาน")
     summary = {s["key"]: s["value"] for s in view["summary"]}
@@ -320,6 +321,7 @@ def plugin():
 def env(world, monkeypatch):
     """The plugin's own app reads settings from the environment, as in Airflow."""
     monkeypatch.setenv("ITAFLOW_WAREHOUSE_URL", world.warehouse_url)
+    monkeypatch.setenv("ITAFLOW_HOME", str(world.home))  # the kept originals (store/)
     monkeypatch.setenv("ITAFLOW_REPORTS_OUT", str(world.reports_out))
     monkeypatch.setenv("ITAFLOW_PROVINCE", PROVINCE)
     return world
@@ -347,10 +349,107 @@ def test_app_requires_airflow_login(plugin, env):
     assert client.get("/api/round").status_code == 401
 
 
+def _log_in(plugin, role: str | None = "viewer") -> None:
+    """A logged-in user of Airflow's simple auth manager (``role`` None: no permission),
+    judged by a real ``SimpleAuthManager``."""
+    from airflow.api_fastapi.auth.managers.simple.simple_auth_manager import SimpleAuthManager
+    from airflow.api_fastapi.auth.managers.simple.user import SimpleAuthManagerUser
+
+    user = SimpleAuthManagerUser(username="officer", role=role)
+    plugin.app.dependency_overrides[plugin.airflow_user] = lambda: user
+    plugin.app.dependency_overrides[plugin.auth_manager] = SimpleAuthManager
+
+
+def _routes(world) -> list[str]:
+    """One request per plugin route (the original file: the first seed, kept by hash)."""
+    from itaflow.collect import stored_path_for
+
+    seed = SEEDS / "danchang_sao_nakhonratchasima_2566_h1.txt"
+    sha = hashlib.sha256(seed.read_bytes()).hexdigest()
+    kept = stored_path_for(world.store, sha)
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(seed, kept)
+    return [
+        "/?fy=2566&round=H1",
+        "/api/round?fy=2566&round=H1",
+        "/matrix?fy=2566&round=H1",
+        "/api/matrix?fy=2566&round=H1",
+        f"/lao/{RESUBMITTED.lao_code}",
+        f"/api/lao/{RESUBMITTED.lao_code}",
+        f"/files/{sha}",
+        "/reports/ita-2566-H1-นครราชสีมา.html",
+        "/static/sarabun-regular.ttf",
+    ]
+
+
+def test_every_route_is_authorised_by_the_auth_manager(plugin, env):
+    from fastapi.testclient import TestClient
+
+    routes = _routes(env)
+    client = TestClient(plugin.app)
+    try:
+        for route in routes:
+            assert client.get(route).status_code == 401, route
+        _log_in(plugin, role=None)  # logged in, but the auth manager grants nothing
+        for route in routes:
+            response = client.get(route, headers={"accept": "text/html"})
+            assert response.status_code == 403, route
+            assert "ไม่มีสิทธิ์" in response.text and DANCHANG not in response.text
+        _log_in(plugin, role="viewer")
+        for route in routes:
+            assert client.get(route).status_code == 200, route
+    finally:
+        plugin.app.dependency_overrides.clear()
+
+
+def test_matrix_history_and_original_download(plugin, env):
+    from fastapi.testclient import TestClient
+
+    routes = _routes(env)
+    _log_in(plugin)
+    try:
+        client = TestClient(plugin.app)
+        matrix = client.get("/api/matrix", params={"fy": 2566, "round": "H1"}).json()
+        assert matrix["query"]["fiscal_year"] == 2566  # opens on the round with submissions
+        rows = {r["lao_code"]: r for d in matrix["districts"] for r in d["laos"]}
+        assert len(rows) == len(registry.expected_laos(PROVINCE))
+        column = [c["round"] for c in matrix["columns"]].index("H1")
+        assert rows[BROKEN.lao_code]["cells"][column]["state_th"].startswith("ส่งแล้ว")
+        assert rows[LATE.lao_code]["cells"][column]["late"] is True
+        assert rows[RESUBMITTED.lao_code]["cells"][column]["version"] == 2
+        late_only = client.get("/api/matrix", params={"fy": 2566, "round": "H1", "state": "late"})
+        assert [r["lao_code"] for d in late_only.json()["districts"] for r in d["laos"]] == [
+            LATE.lao_code
+        ]
+        page = client.get("/matrix?fy=2566&round=H1").text
+        assert 'class="cell c-missing"' in page and f'href="/lao/{LATE.lao_code}"' in page
+
+        history = client.get(f"/api/lao/{RESUBMITTED.lao_code}").json()
+        (h1,) = history["rounds"]
+        first, second = sorted(h1["versions"], key=lambda x: x["version"])
+        assert (first["current"], second["current"]) == (False, True)
+        assert first["superseded"]["by_version"] == 2 and "แก้ไข" in first["superseded"]["why"]
+        assert first["findings"][0]["message"].startswith("ไม่พบตารางมาตรการ")
+        assert first["download"] == f"files/{first['sha256']}"
+        html = client.get(f"/lao/{RESUBMITTED.lao_code}").text
+        assert "ถูกแทนที่ด้วยฉบับที่ 2" in html and "ดาวน์โหลดไฟล์ต้นฉบับ" in html
+
+        original = client.get(routes[6])
+        assert (
+            original.content == (SEEDS / "danchang_sao_nakhonratchasima_2566_h1.txt").read_bytes()
+        )
+        assert original.headers["content-disposition"].startswith("attachment")
+        assert original.headers["content-type"] == "application/octet-stream"
+        for bad in ("/files/" + "0" * 64, "/files/..%2F..%2Fwarehouse.db", "/files/ABC", "/lao/x"):
+            assert client.get(bad).status_code == 404, bad
+    finally:
+        plugin.app.dependency_overrides.clear()
+
+
 def test_app_serves_page_api_and_reports_read_only(plugin, env):
     from fastapi.testclient import TestClient
 
-    plugin.app.dependency_overrides[plugin.airflow_user] = lambda: "officer"
+    _log_in(plugin)
     try:
         client = TestClient(plugin.app)
         page = client.get("/?fy=2566&round=H1")
@@ -523,11 +622,21 @@ def _get(url: str, token: str | None = None) -> tuple[int, str]:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     try:
         with urlopen(Request(url, headers=headers), timeout=30) as r:
-            return r.status, r.read().decode("utf-8")
+            return r.status, r.read().decode("utf-8", "replace")
     except HTTPError as err:
         return err.code, err.read().decode("utf-8", "replace")
     except URLError:  # not listening yet
         return 0, ""
+
+
+JWT_SECRET = (
+    "itaflow-test-jwt-secret-" + "0123456789abcdef" * 3
+)  # shared with the test api-server to sign a guest token
+REAL_AIRFLOW_TESTS = {
+    "test_plugin_mounts_in_real_airflow_api_server",
+    "test_real_airflow_refuses_anonymous_and_unauthorised_on_every_route",
+    "test_browser_logs_in_opens_matrix_and_history",
+}
 
 
 class AirflowBoot(threading.Thread):
@@ -558,6 +667,8 @@ class AirflowBoot(threading.Thread):
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "officer:viewer",
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "False",
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords),
+            "AIRFLOW__API_AUTH__JWT_SECRET": JWT_SECRET,
+            "ITAFLOW_HOME": str(root),
             "ITAFLOW_WAREHOUSE_URL": f"sqlite:///{root / 'warehouse.db'}",
             "ITAFLOW_REPORTS_OUT": str(root / "reports"),
             "ITAFLOW_PROVINCE": PROVINCE,
@@ -584,7 +695,7 @@ class AirflowBoot(threading.Thread):
                 start_new_session=True,  # its own group, so its workers stop with it
             )
 
-    def wait_up(self, limit: float = 60) -> None:
+    def wait_up(self, limit: float = 240) -> None:
         """Until the API answers; a skip (loudly) past ``limit`` seconds since the start."""
         while _get(f"{self.base}/api/v2/monitor/health")[0] != 200:
             if self.error or (self.server is not None and self.server.poll() is not None):
@@ -612,9 +723,7 @@ class AirflowBoot(threading.Thread):
 @pytest.fixture(scope="module", autouse=True)
 def airflow(root, tmp_path_factory, request):
     """Started first (autouse) but only when the test that needs it was selected."""
-    if not any(
-        i.name == "test_plugin_mounts_in_real_airflow_api_server" for i in request.session.items
-    ):
+    if not any(i.name in REAL_AIRFLOW_TESTS for i in request.session.items):
         yield None
         return
     boot = AirflowBoot(tmp_path_factory.mktemp("airflow"), root)
@@ -650,3 +759,181 @@ def test_plugin_mounts_in_real_airflow_api_server(world, airflow):
     mine = plugins["itaflow_monitor"]
     assert mine["fastapi_apps"][0]["url_prefix"] == "/itaflow"
     assert mine["external_views"][0]["name"] == "ติดตามการส่งรายงาน"
+
+
+def _token(base: str, username: str, password: str) -> str:
+    from urllib.request import Request, urlopen
+
+    login = Request(
+        f"{base}/auth/token",
+        data=json.dumps({"username": username, "password": password}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urlopen(login, timeout=30) as r:
+        return json.load(r)["access_token"]
+
+
+def test_real_airflow_refuses_anonymous_and_unauthorised_on_every_route(
+    world, airflow, monkeypatch
+):
+    """Inside ``airflow api-server``: no token → 401 on every route; a valid token of a
+    user the simple auth manager grants nothing (no role) → 403; the officer → 200."""
+    from urllib.parse import quote
+
+    from airflow.api_fastapi.auth.managers.simple.simple_auth_manager import SimpleAuthManager
+    from airflow.api_fastapi.auth.managers.simple.user import SimpleAuthManagerUser
+
+    routes = [quote(r, safe="/?=&") for r in _routes(world)]
+    airflow.wait_up()
+    base = f"{airflow.base}/itaflow"
+    monkeypatch.setenv("AIRFLOW__API_AUTH__JWT_SECRET", JWT_SECRET)
+    guest = SimpleAuthManager().generate_jwt(SimpleAuthManagerUser(username="guest", role=None))
+    officer = _token(airflow.base, "officer", "ita-test-password")
+    for route in routes:
+        assert _get(base + route)[0] == 401, route
+        status, body = _get(base + route, guest)
+        assert status == 403 and DANCHANG not in body, (route, status)
+        assert _get(base + route, officer)[0] == 200, route
+
+
+class Browser:
+    """Headless Chromium driven over the DevTools protocol (websockets), so a test can
+    type into Airflow's own login form like an officer."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        from websockets.sync.client import connect
+
+        profile = tmp_path / "profile"
+        self.proc = subprocess.Popen(
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--no-first-run",
+                "--window-size=1280,1600",
+                "--remote-debugging-port=0",
+                f"--user-data-dir={profile}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "HOME": str(tmp_path)},
+        )
+        port_file = profile / "DevToolsActivePort"
+        deadline = time.monotonic() + 30
+        while not (port_file.exists() and port_file.read_text().count("\n") >= 1):
+            assert time.monotonic() < deadline, "chromium did not open its DevTools port"
+            time.sleep(0.1)
+        port = int(port_file.read_text().split()[0])
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:
+            page = next(t for t in json.load(r) if t["type"] == "page")
+        self.ws = connect(page["webSocketDebuggerUrl"], max_size=None, open_timeout=20)
+        self.next_id = 0
+
+    def call(self, method: str, **params):
+        self.next_id += 1
+        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            reply = json.loads(self.ws.recv(timeout=60))
+            if reply.get("id") == self.next_id:
+                assert "error" not in reply, reply
+                return reply["result"]
+
+    def js(self, expression: str):
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        return result["result"].get("value")
+
+    def wait(self, expression: str, limit: float = 60) -> None:
+        deadline = time.monotonic() + limit
+        while not self.js(expression):
+            if time.monotonic() > deadline:
+                seen = self.js("location.href + ' | ' + document.body.innerText.slice(0, 500)")
+                pytest.fail(f"timed out waiting for {expression}; page: {seen}")
+            time.sleep(0.25)
+
+    def goto(self, url: str) -> None:
+        self.call("Page.navigate", url=url)
+        self.wait("document.readyState === 'complete' && location.href !== 'about:blank'")
+
+    def screenshot(self, path: Path) -> bytes:
+        import base64
+
+        data = base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"])
+        path.write_bytes(data)
+        return data
+
+    def close(self) -> None:
+        self.ws.close()
+        self.proc.terminate()
+        self.proc.wait(20)
+
+
+def test_browser_logs_in_opens_matrix_and_history(world, airflow, tmp_path):
+    """An officer logs in on Airflow's login page, opens the matrix and one LAO's history;
+    the figures on screen are the warehouse's; screenshots are saved."""
+    from itaflow import status
+
+    if CHROMIUM is None:
+        pytest.skip("CHROMIUM NOT INSTALLED (run scripts/system-deps.sh)")
+    _routes(world)
+    airflow.wait_up()
+    base = airflow.base
+    browser = Browser(tmp_path)
+    try:
+        browser.goto(f"{base}/itaflow/matrix?fy=2566&round=H1")
+        assert "เข้าสู่ระบบ" in browser.js("document.body.innerText")  # refused before login
+        browser.goto(f"{base}/auth/login?next=/itaflow/matrix%3Ffy%3D2566%26round%3DH1")
+        browser.wait("document.querySelector('input[type=password]') !== null")
+        browser.js(
+            """(() => {
+              const set = (el, v) => {
+                Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(el, v);
+                el.dispatchEvent(new Event('input', {bubbles: true}));
+              };
+              set(document.querySelector('input[name=username]'), 'officer');
+              set(document.querySelector('input[type=password]'), 'ita-test-password');
+              return true;
+            })()"""
+        )
+        browser.wait("!document.querySelector('button[type=submit]').disabled")
+        browser.js("document.querySelector('button[type=submit]').click(); true")
+        browser.wait(
+            "location.pathname.startsWith('/itaflow/matrix') && document.readyState === 'complete'"
+        )
+        on_screen = browser.js(
+            """(() => {
+              const count = {};
+              for (const td of document.querySelectorAll('td[data-round="2566-H1"]'))
+                count[td.dataset.state] = (count[td.dataset.state] || 0) + 1;
+              return count;
+            })()"""
+        )
+        figures = status.summarize(report_data(world.warehouse_url, 2566, "H1", PROVINCE, world))
+        assert on_screen.get("missing", 0) == figures["missing"]
+        assert on_screen.get("quarantined", 0) == figures["unreadable"]
+        assert on_screen.get("rejected", 0) == figures["rejected"]
+        assert sum(on_screen.values()) == figures["expected"]
+        shot = browser.screenshot(tmp_path / "matrix.png")
+        assert shot[:8] == b"\x89PNG\r\n\x1a\n"
+
+        browser.js(
+            f"document.querySelector('a[href$=\"lao/{RESUBMITTED.lao_code}\"]').click(); true"
+        )
+        browser.wait(
+            f"location.pathname.endsWith('/lao/{RESUBMITTED.lao_code}') && document.readyState === 'complete'"
+        )
+        versions = browser.js(
+            "[...document.querySelectorAll('.version')].map(v => v.dataset.version)"
+        )
+        assert sorted(versions) == ["1", "2"]
+        text = browser.js("document.body.innerText")
+        assert "ถูกแทนที่ด้วยฉบับที่ 2" in text and "ไม่พบตารางมาตรการ" in text
+        assert browser.screenshot(tmp_path / "history.png")[:4] == b"\x89PNG"
+        keep = os.environ.get("ITAFLOW_MONITOR_SCREENSHOT")
+        if keep:  # e.g. ITAFLOW_MONITOR_SCREENSHOT=/tmp/matrix.png
+            shutil.copyfile(tmp_path / "matrix.png", keep)
+            shutil.copyfile(tmp_path / "history.png", Path(keep).with_name("history.png"))
+    finally:
+        browser.close()

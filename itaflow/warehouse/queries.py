@@ -70,37 +70,58 @@ def round_defaults(fiscal_year: int, round: str, settings: Settings) -> dict[str
 def ensure_round(
     engine: Engine | str | URL, fiscal_year: int, round: str, settings: Settings
 ) -> dict[str, Any]:
-    """The round's row, created from the settings when absent.
+    """The round's row with the due date in force now, created when absent.
 
-    An existing row is never overwritten: an office that moved a deadline edits
-    the row (or calls ``set_due_date``), and every later report uses that date.
+    The due date is decided each time, never frozen at first use: a per-round
+    ``ITAFLOW_DUE_OVERRIDES`` entry wins, then a deadline the office moved in the
+    warehouse (``set_due_date``), then ``ITAFLOW_DUE_H1`` / ``ITAFLOW_DUE_FY``.
+    The row is rewritten only when that date changed, so it records what reports use.
     """
     if round not in periods.ROUNDS:
         raise ValueError(f"round must be one of {periods.ROUNDS}, not {round!r}")
     engine = engine_for(engine)
     with engine.connect() as conn:
         row = _round_row(conn, fiscal_year, round)
-    if row is not None:  # the usual case: no write lock for a read-only report
-        return row
+    if row is not None and as_date(row["due_date"]) == _due_in_force(row, settings):
+        return row  # the usual case: no write lock for a read-only report
     with write_tx(engine) as conn:
         row = _round_row(conn, fiscal_year, round)
         if row is None:
             row = round_defaults(fiscal_year, round, settings)
             conn.execute(insert(rounds).values(**row))
+            return {**row, "due_date_office": None}
+        due = _due_in_force(row, settings)
+        if as_date(row["due_date"]) != due:
+            conn.execute(
+                update(rounds)
+                .where(rounds.c.fiscal_year == fiscal_year, rounds.c.round == round)
+                .values(due_date=due)
+            )
+            row = {**row, "due_date": due}
     return row
+
+
+def _due_in_force(row: dict[str, Any], settings: Settings) -> date:
+    key = (row["fiscal_year"], row["round"])
+    if key in settings.due_overrides:
+        return settings.due_overrides[key]
+    office = as_date(row.get("due_date_office"))
+    return office or periods.due_date(row["fiscal_year"], row["round"], settings)
 
 
 def set_due_date(
     engine: Engine | str | URL, fiscal_year: int, round: str, due: date, settings: Settings
 ) -> None:
-    """Move a round's deadline (e.g. the province extended it); reports use it from now on."""
+    """Move a round's deadline in the warehouse (e.g. the province extended it); reports
+    use it from now on unless ``ITAFLOW_DUE_OVERRIDES`` names the round."""
     ensure_round(engine, fiscal_year, round, settings)
     with write_tx(engine_for(engine)) as conn:
         conn.execute(
             update(rounds)
             .where(rounds.c.fiscal_year == fiscal_year, rounds.c.round == round)
-            .values(due_date=due)
+            .values(due_date_office=due)
         )
+    ensure_round(engine, fiscal_year, round, settings)
 
 
 def _round_row(conn: Connection, fiscal_year: int, round: str) -> dict[str, Any] | None:

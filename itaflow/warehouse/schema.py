@@ -49,6 +49,7 @@ metadata = MetaData(
 
 SUBMISSION_STATUSES = ("received", "accepted", "accepted_with_warnings", "rejected", "quarantined")
 MAIL_STATUSES = ("pending", "sent", "failed", "written_to_outbox", "skipped_already_sent")
+REMINDER_STATUSES = ("pending", "sent", "written_to_outbox", "failed")
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
 Id = BigInteger().with_variant(Integer(), "sqlite")
@@ -82,7 +83,10 @@ rounds = Table(
     Column("round", String(2), primary_key=True),
     Column("period_start", Date, nullable=False),
     Column("period_end", Date, nullable=False),
-    Column("due_date", Date, nullable=False),
+    Column("due_date", Date, nullable=False),  # the date in force when last read (settings)
+    # A deadline the office moved in the warehouse (``set_due_date``): wins over the
+    # configured default, loses to ITAFLOW_DUE_OVERRIDES (see ``queries.ensure_round``).
+    Column("due_date_office", Date),
     CheckConstraint("round IN ('H1', 'FY')", name="round"),
 )
 
@@ -240,6 +244,28 @@ mail_claims = Table(
     Column("message_id", Text),
     Column("error", Text),
     CheckConstraint(_in("status", MAIL_CLAIM_STATUSES), name="status"),
+)
+
+
+# One reminder to one LAO for one round on one day (Asia/Bangkok): the unique key is
+# what keeps a re-run or a retried task from mailing the same LAO twice that day.
+reminders = Table(
+    "reminders",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("lao_code", String(16), ForeignKey("agencies.lao_code"), nullable=False),
+    Column("fiscal_year", Integer, nullable=False),
+    Column("round", String(2), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("state", String(24), nullable=False),  # missing / rejected / quarantined
+    Column("recipient", Text, nullable=False),
+    Column("message_id", Text, nullable=False),
+    Column("status", String(24), nullable=False, default="pending"),
+    Column("run_id", Text),
+    Column("sent_at", DateTime),
+    Column("error", Text),
+    CheckConstraint(_in("status", REMINDER_STATUSES), name="status"),
+    UniqueConstraint("lao_code", "fiscal_year", "round", "day"),
 )
 
 

@@ -68,8 +68,28 @@ CREATE TABLE rounds (
 	period_start DATE NOT NULL,
 	period_end DATE NOT NULL,
 	due_date DATE NOT NULL,
+	due_date_office DATE,
 	CONSTRAINT pk_rounds PRIMARY KEY (fiscal_year, round),
 	CONSTRAINT ck_rounds_round CHECK (round IN ('H1', 'FY'))
+);
+
+CREATE TABLE reminders (
+	id INTEGER NOT NULL,
+	lao_code VARCHAR(16) NOT NULL,
+	fiscal_year INTEGER NOT NULL,
+	round VARCHAR(2) NOT NULL,
+	day DATE NOT NULL,
+	state VARCHAR(24) NOT NULL,
+	recipient TEXT NOT NULL,
+	message_id TEXT NOT NULL,
+	status VARCHAR(24) NOT NULL,
+	run_id TEXT,
+	sent_at DATETIME,
+	error TEXT,
+	CONSTRAINT pk_reminders PRIMARY KEY (id),
+	CONSTRAINT ck_reminders_status CHECK (status IN ('pending', 'sent', 'written_to_outbox', 'failed')),
+	CONSTRAINT uq_reminders_lao_code_fiscal_year_round_day UNIQUE (lao_code, fiscal_year, round, day),
+	CONSTRAINT fk_reminders_lao_code_agencies FOREIGN KEY(lao_code) REFERENCES agencies (lao_code)
 );
 
 CREATE TABLE submissions (
