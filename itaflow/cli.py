@@ -83,7 +83,7 @@ def _cmd_where(args: argparse.Namespace) -> int:
     from itaflow.pipeline import data_docs_pages
 
     s = settings_mod.load()
-    reports = sorted(s.reports_out.glob("ita-*.*")) if s.reports_out.is_dir() else []
+    reports = sorted(s.reports_out.glob("*/ita-*.*")) if s.reports_out.is_dir() else []
     mails = sorted(s.outbox.glob("*.eml")) if s.outbox.is_dir() else []
     docs = data_docs_pages(s)
     print(f"inbox:      {s.inbox}")

@@ -149,14 +149,16 @@ def compile_round(
     province: str | None = None,
     run_id: str | None = None,
 ) -> dict[str, Any]:
-    """Build the round's ReportData from the warehouse and render HTML, PDF and XLSX."""
-    from itaflow.compile import compile_report
+    """Build the round's ReportData from the warehouse (a read: nothing is written) and
+    render HTML, PDF and XLSX into ``reports_out/<fiscal year>-<round>/``; the same
+    warehouse content gives the same bytes."""
+    from itaflow.compile import compile_report, round_folder
     from itaflow.warehouse import record_report_run, report_data
 
     province = province or settings.province
     data = report_data(settings.warehouse_url, fiscal_year, round, province, settings)
     data.data_docs = data_docs_pages(settings)
-    files = compile_report(data, settings.reports_out)
+    files = compile_report(data, round_folder(settings.reports_out, data))
     report_run_id = record_report_run(
         settings.warehouse_url,
         data,
@@ -176,8 +178,11 @@ def compile_round(
     }
 
 
-def send_report(settings: Settings, compiled: dict[str, Any], smtp: Any = None) -> dict[str, Any]:
-    """Mail the compiled report once per round; raise when the server refuses (Airflow retries).
+def send_report(
+    settings: Settings, compiled: dict[str, Any], smtp: Any = None, *, again: bool = False
+) -> dict[str, Any]:
+    """Mail the compiled report once per round (``again``: mail it once more, as asked);
+    the attachments are the files on disk. Raise when the server refuses (Airflow retries).
 
     ``smtp`` is the DAG's ``SmtpConfig`` from Airflow's ``smtp_default``; without it the
     settings decide (SMTP host, else the outbox). The Message-ID is derived from the
@@ -187,7 +192,7 @@ def send_report(settings: Settings, compiled: dict[str, Any], smtp: Any = None) 
     from itaflow.warehouse import mark_mail, report_data, report_run_sent
 
     fy, rnd, province = compiled["fiscal_year"], compiled["round"], compiled["province"]
-    if report_run_sent(settings.warehouse_url, fy, rnd, province):
+    if not again and report_run_sent(settings.warehouse_url, fy, rnd, province):
         return {"status": "already_sent"}
     data = report_data(settings.warehouse_url, fy, rnd, province, settings)
     msg = build_report_mail(
@@ -195,7 +200,9 @@ def send_report(settings: Settings, compiled: dict[str, Any], smtp: Any = None) 
         {k: Path(v) for k, v in compiled["files"].items()},
         sender=settings.mail_from,
         recipients=list(settings.mail_to),
-        message_id=report_message_key(data),
+        # Asked again: a new identity (per report run), else the outbox/SMTP dedup holds it back.
+        message_id=report_message_key(data)
+        + (f":again:{compiled['report_run_id']}" if again else ""),
     )
     try:
         result = deliver(msg, smtp or settings, outbox=settings.outbox)

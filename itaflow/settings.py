@@ -56,6 +56,9 @@ class Settings:
     mail_from: str = "itaflow@localhost"
     mail_to: tuple[str, ...] = ("office@localhost",)
     limits: Limits = field(default_factory=Limits)
+    office_name: str | None = None  # None: สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด<province>
+    officer_name: str | None = None  # the officer who signs the provincial report
+    officer_position: str | None = None
 
     @property
     def inbox(self) -> Path:
@@ -111,4 +114,7 @@ def load() -> Settings:
         mail_from=_env("ITAFLOW_MAIL_FROM", "itaflow@localhost"),
         mail_to=_list("ITAFLOW_MAIL_TO", "office@localhost"),
         limits=limits,
+        office_name=os.environ.get("ITAFLOW_OFFICE_NAME") or None,
+        officer_name=os.environ.get("ITAFLOW_OFFICER_NAME") or None,
+        officer_position=os.environ.get("ITAFLOW_OFFICER_POSITION") or None,
     )

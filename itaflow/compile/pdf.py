@@ -45,7 +45,12 @@ def render_pdf(view: dict[str, Any], templates_dir: Path = TEMPLATES_DIR) -> byt
             root=str(templates_dir),
             font_paths=[str(FONT_DIR)],
             ignore_system_fonts=True,
-            sys_inputs={"data": json.dumps(view, ensure_ascii=False)},
+            # The measure annex is the XLSX's; the PDF does not need it parsed.
+            sys_inputs={
+                "data": json.dumps(
+                    {k: v for k, v in view.items() if k != "annex"}, ensure_ascii=False
+                )
+            },
             timestamp=_timestamp(view["generated_at"]),
         )
     for w in caught:
