@@ -388,3 +388,122 @@ if __name__ == "__main__":
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "reports/out/preview")
     for fmt, path in compile_report(sample_report_data(full_province=True), out).items():
         print(fmt, path)
+
+
+# --- a synthetic province in a real warehouse (tests and benchmarks/bench_compile.py) ---
+
+TROUBLED_SHARE = 0.12  # LAOs whose reports keep failing the same check, round after round
+
+
+def load_sample_rounds(
+    url: str,
+    province: str,
+    rounds: list[tuple[int, str]],
+    *,
+    seed: int = 13,
+    make_record_pool: int = 0,
+) -> dict[tuple[int, str], dict[str, int]]:
+    """Load synthetic reports (``itaflow.synth``) of every LAO of ``province`` for each
+    round into a migrated warehouse at ``url``; returns what was loaded per round.
+
+    Per round: about 15 % of LAOs send nothing, 20 % send after the due date, a fixed
+    set of "troubled" LAOs is rejected for the same check in every round (a recurring
+    problem), others get a warning. ``make_record_pool`` > 0 reuses that many
+    generated reports round-robin (a large province is slow to generate).
+    """
+    import hashlib
+    from datetime import datetime, time, timedelta
+
+    from itaflow import periods
+    from itaflow.models import Agency
+    from itaflow.settings import load as load_settings
+    from itaflow.synth.records import copy_record, full_name, make_record, province_rows
+    from itaflow.warehouse import load_batch, register_received
+
+    settings = load_settings()
+    rows = province_rows(province)
+    troubled = {
+        r.lao_code
+        for r in rows
+        if int(hashlib.sha256(f"{seed}{r.lao_code}".encode()).hexdigest(), 16) % 100
+        < 100 * TROUBLED_SHARE
+    }
+    loaded: dict[tuple[int, str], dict[str, int]] = {}
+    for fiscal_year, round_ in rounds:
+        rng = random.Random(f"{seed}-{fiscal_year}-{round_}")
+        due = periods.due_date(fiscal_year, round_, settings)
+        pool: list = []
+        files, records = [], []
+        counts = {"sent": 0, "late": 0, "rejected": 0, "warned": 0}
+        for n, row in enumerate(rows):
+            if row.lao_code not in troubled and rng.random() < 0.15:
+                continue
+            if make_record_pool and len(pool) >= make_record_pool:
+                record = copy_record(pool[n % make_record_pool])
+                record.agency = Agency(
+                    lao_code=row.lao_code,
+                    name=full_name(row),
+                    type_th=row.type_th,
+                    district=row.district_th,
+                    province=row.province_th,
+                    match_score=1.0,
+                )
+            else:
+                record = make_record(row, fiscal_year, round_, rng)
+                pool.append(record)
+            late = rng.random() < 0.2
+            when = datetime.combine(
+                due + timedelta(days=rng.randint(1, 20) if late else -rng.randint(0, 25)),
+                time(9 + n % 8, n % 60),
+            )
+            sha = hashlib.sha256(f"{seed}|{row.lao_code}|{fiscal_year}|{round_}".encode())
+            record.sha256 = sha.hexdigest()
+            record.file = f"รายงาน ITA {row.name_th} {fiscal_year} {round_}.docx"
+            record.format = "docx"
+            record.size = 40_000
+            if row.lao_code in troubled:
+                record.findings = [
+                    Finding(
+                        "missing_field",
+                        "error",
+                        "มาตรการที่ 1: ไม่พบผลการดำเนินการ โปรดกรอกผลการดำเนินการ"
+                        " / measure 1: result is empty",
+                        1,
+                        "result",
+                    )
+                ]
+                record.verdict = "rejected"
+                counts["rejected"] += 1
+            elif rng.random() < 0.25:
+                record.findings = [
+                    Finding(
+                        "missing_field",
+                        "warning",
+                        "ไม่ได้ระบุผลลัพธ์ของมาตรการ(cid:3) / outcome is empty",
+                        len(record.measures),
+                        "outcome",
+                    )
+                ]
+                record.verdict = "accepted_with_warnings"
+                counts["warned"] += 1
+            else:
+                record.verdict = "accepted"
+            counts["sent"] += 1
+            counts["late"] += int(late)
+            files.append(
+                {
+                    "sha256": record.sha256,
+                    "size": record.size,
+                    "original_name": record.file,
+                    "inbox_path": f"{fiscal_year}-{round_}/{row.lao_code}.docx",
+                    "stored_path": f"/store/{record.sha256}.bin",
+                    "received_at": when.isoformat(),
+                }
+            )
+            records.append(record)
+        run = f"sample-{fiscal_year}-{round_}"
+        register_received(url, files, run)
+        for start in range(0, len(records), 100):
+            load_batch(url, records[start : start + 100], run)
+        loaded[(fiscal_year, round_)] = counts
+    return loaded
