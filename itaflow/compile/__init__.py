@@ -54,13 +54,11 @@ def _validation_links(view: dict[str, Any], out_dir: Path, stem: str) -> None:
         href = doc["href"] or ""
         path = Path(doc["text"])
         if href.startswith(("http://", "https://")):
-            links.append(
-                {"text": f"รายงานผลการตรวจข้อมูล (Data Docs) ชุดที่ {len(links)}", "href": href}
-            )
+            links.append({"text": f"รายงานผลการตรวจข้อมูลแบบละเอียด ชุดที่ {len(links)}", "href": href})
         elif path.is_absolute() and path.resolve().is_relative_to(root):
             relative = quote(path.resolve().relative_to(root).as_posix())
             links.append(
-                {"text": f"รายงานผลการตรวจข้อมูล (Data Docs) ชุดที่ {len(links)}", "href": relative}
+                {"text": f"รายงานผลการตรวจข้อมูลแบบละเอียด ชุดที่ {len(links)}", "href": relative}
             )
     view["data_docs"] = links
 

@@ -220,7 +220,7 @@ def _unmatched(item: dict[str, Any]) -> dict[str, str]:
         "received_at": thai_datetime(clean(item.get("received_at")) or None),
         "sha256": clean(item.get("sha256"))[:16],
         "state_th": labels.STATES.get(state, clean(state)),
-        "reason": clean(item.get("reason") or item.get("message") or default),
+        "reason": thai_message(item.get("reason") or item.get("message") or default),
     }
 
 
