@@ -128,7 +128,8 @@ def _cmd_compile(args: argparse.Namespace) -> int:
     compiled = pipeline.compile_round(s, args.fiscal_year, args.round, args.province)
     print(json.dumps(compiled, ensure_ascii=False, indent=1))
     if args.send:
-        print(json.dumps(pipeline.send_report(s, compiled), ensure_ascii=False))
+        sent = pipeline.send_report(s, compiled, again=args.again)
+        print(json.dumps(sent, ensure_ascii=False))
     return 0
 
 
@@ -177,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--round", choices=["H1", "FY"], required=True)
     r.add_argument("--province", help="default: ITAFLOW_PROVINCE")
     r.add_argument("--send", action="store_true", help="also mail it (once per round)")
+    r.add_argument("--again", action="store_true", help="with --send: mail it again")
     r.set_defaults(func=_cmd_compile)
     return parser
 
