@@ -38,14 +38,45 @@ def load_themes(path: Path = THEMES_FILE) -> tuple[Theme, ...]:
     )
 
 
+class WordSet:
+    """A word list that answers pythainlp newmm's one question, ``prefixes(text, start)``.
+
+    Stands in for ``pythainlp.util.Trie``: built in a few milliseconds from a set, where
+    the Trie takes 1–3 s for the 62,000 words of the default dictionary; newmm cuts the
+    same words with either.
+    """
+
+    def __init__(self, words: set[str]):
+        self.words = frozenset(words)
+        lengths: dict[str, set[int]] = {}
+        for word in self.words:
+            lengths.setdefault(word[:2], set()).add(len(word))
+        self.lengths = {k: tuple(sorted(v)) for k, v in lengths.items()}
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def prefixes(self, text: str, start: int = 0) -> list[str]:
+        if start >= len(text):
+            return []
+        words = self.words
+        found = [text[start]] if text[start] in words else []
+        room = len(text) - start
+        for k in self.lengths.get(text[start : start + 2], ()):
+            if k > room:
+                break
+            if k > 1 and text[start : start + k] in words:
+                found.append(text[start : start + k])
+        return found
+
+
 @lru_cache(maxsize=4)
-def _tokeniser(themes: tuple[Theme, ...]):  # noqa: ANN202 - a pythainlp Trie
+def _tokeniser(themes: tuple[Theme, ...]) -> WordSet:
     from pythainlp.corpus import thai_words
-    from pythainlp.util import dict_trie
 
     words = set(thai_words())
     words.update(k.replace(" ", "") for t in themes for k in t.keywords)
-    return dict_trie(words)
+    return WordSet(words)
 
 
 def _starts(text: str, themes: tuple[Theme, ...]) -> tuple[str, frozenset[int]]:
