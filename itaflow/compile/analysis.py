@@ -239,8 +239,8 @@ def chart_specs(
                 (
                     d["district"],
                     [
-                        100 * d["received"] / d["expected"] if d["expected"] else 0.0,
-                        100 * d["on_time"] / d["expected"] if d["expected"] else 0.0,
+                        100 * d["received"] / d["expected"] if d["expected"] else None,
+                        100 * d["on_time"] / d["expected"] if d["expected"] else None,
                     ],
                 )
                 for d in districts
@@ -280,8 +280,8 @@ def chart_specs(
                     (
                         round_label(t["fiscal_year"], t["round"]),
                         [
-                            100 * t["received"] / t["expected"] if t["expected"] else 0.0,
-                            100 * t["on_time"] / t["expected"] if t["expected"] else 0.0,
+                            100 * t["received"] / t["expected"] if t["expected"] else None,
+                            100 * t["on_time"] / t["expected"] if t["expected"] else None,
                         ],
                     )
                     for t in trend

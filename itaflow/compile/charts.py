@@ -20,13 +20,13 @@ def bars(
     key: str,
     title: str,
     series: list[str],
-    rows: list[tuple[str, list[float]]],
+    rows: list[tuple[str, list[float | None]]],
     *,
     unit: str = "",
     top: float | None = None,
 ) -> dict[str, Any]:
     """Grouped horizontal bars: one row per label, one bar per series."""
-    biggest = max((v for _, values in rows for v in values), default=0.0)
+    biggest = max((v or 0.0 for _, values in rows for v in values), default=0.0)
     return {
         "key": key,
         "kind": "bars",
@@ -37,7 +37,7 @@ def bars(
         "rows": [
             {
                 "label": label,
-                "values": [round(float(v), 2) for v in values],
+                "values": [round(float(v or 0.0), 2) for v in values],
                 "texts": [_text(v, unit) for v in values],
             }
             for label, values in rows
@@ -75,7 +75,10 @@ def stacked(
     }
 
 
-def _text(value: float, unit: str) -> str:
+def _text(value: float | None, unit: str) -> str:
+    """The number beside a bar; None (nothing to divide) shows as a dash."""
+    if value is None:
+        return "–"
     return f"{value:.1f}%" if unit == "%" else f"{value:g}"
 
 
