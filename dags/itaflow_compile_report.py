@@ -6,7 +6,9 @@ round: 1 November, Asia/Bangkok), compile the provincial report for the round th
 just closed (HTML, PDF, XLSX, with links to the Data Docs) and email it through
 Airflow's `smtp_default` connection, or to `.eml` files in the outbox when no SMTP
 host is configured. Trigger it by hand with params `fiscal_year` and `round` to
-compile any round again; a round already mailed is not mailed twice.
+compile any round again; a round already mailed is not mailed twice unless
+`send_again` is set. The files go to `reports/out/<fiscal year>-<round>/` and the
+mail attaches exactly those files.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ def smtp_from_connection():
         "fiscal_year": Param(None, type=["null", "integer"], description="ปีงบประมาณ (พ.ศ.)"),
         "round": Param(None, type=["null", "string"], enum=[None, "H1", "FY"]),
         "province": Param(None, type=["null", "string"], description="จังหวัด"),
+        "send_again": Param(False, type="boolean", description="ส่งอีเมลซ้ำแม้เคยส่งแล้ว"),
     },
     default_args={
         "retries": 3,
@@ -79,10 +82,13 @@ def itaflow_compile_report():
         return pipeline.compile_round(settings.load(), **round_, run_id=run_id)
 
     @task(outlets=[REPORT])
-    def send_report(compiled: dict) -> dict:
+    def send_report(compiled: dict, params: dict | None = None) -> dict:
         from itaflow import pipeline, settings
 
-        return pipeline.send_report(settings.load(), compiled, smtp=smtp_from_connection())
+        again = bool((params or {}).get("send_again"))
+        return pipeline.send_report(
+            settings.load(), compiled, smtp=smtp_from_connection(), again=again
+        )
 
     round_ = choose_round()
     prepare_warehouse() >> round_

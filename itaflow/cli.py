@@ -87,7 +87,7 @@ def _cmd_where(args: argparse.Namespace) -> int:
     from itaflow.pipeline import data_docs_pages
 
     s = settings_mod.load()
-    reports = sorted(s.reports_out.glob("ita-*.*")) if s.reports_out.is_dir() else []
+    reports = sorted(s.reports_out.glob("*/ita-*.*")) if s.reports_out.is_dir() else []
     mails = sorted(s.outbox.glob("*.eml")) if s.outbox.is_dir() else []
     docs = data_docs_pages(s)
     print(f"inbox:      {s.inbox}")
@@ -132,7 +132,8 @@ def _cmd_compile(args: argparse.Namespace) -> int:
     compiled = pipeline.compile_round(s, args.fiscal_year, args.round, args.province)
     print(json.dumps(compiled, ensure_ascii=False, indent=1))
     if args.send:
-        print(json.dumps(pipeline.send_report(s, compiled), ensure_ascii=False))
+        sent = pipeline.send_report(s, compiled, again=args.again)
+        print(json.dumps(sent, ensure_ascii=False))
     return 0
 
 
@@ -246,6 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--round", choices=["H1", "FY"], required=True)
     r.add_argument("--province", help="default: ITAFLOW_PROVINCE")
     r.add_argument("--send", action="store_true", help="also mail it (once per round)")
+    r.add_argument("--again", action="store_true", help="with --send: mail it again")
     r.set_defaults(func=_cmd_compile)
 
     st = sub.add_parser("status", help="a round's figures and per-LAO list (table or --json)")

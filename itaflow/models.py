@@ -214,6 +214,19 @@ class ReportData:
     check_counts: dict[str, int] = field(default_factory=dict)  # check id -> findings
     data_docs: list[str] = field(default_factory=list)  # paths/URLs of GE Data Docs pages
     unmatched_files: list[dict[str, Any]] = field(default_factory=list)  # files with no LAO
+    # Every measure of the current submissions (warehouse rows: submission_id, position,
+    # seq, category, indicator, measure, steps, responsible, period_*, result, outcome, status).
+    measures: list[dict[str, Any]] = field(default_factory=list)
+    previous: list[ReportData] = field(default_factory=list)  # comparison rounds with data
+    trend: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # fiscal_year, round, expected, received, on_time
+    finding_history: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # lao_code, fiscal_year, round, check
+    office_name: str | None = None  # who signs the report (settings)
+    officer_name: str | None = None
+    officer_position: str | None = None
 
     def count(self, *states: str) -> int:
         return sum(1 for lao in self.laos if lao.state in states)

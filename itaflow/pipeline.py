@@ -261,14 +261,16 @@ def compile_round(
     province: str | None = None,
     run_id: str | None = None,
 ) -> dict[str, Any]:
-    """Build the round's ReportData from the warehouse and render HTML, PDF and XLSX."""
-    from itaflow.compile import compile_report
+    """Build the round's ReportData from the warehouse (a read: nothing is written) and
+    render HTML, PDF and XLSX into ``reports_out/<fiscal year>-<round>/``; the same
+    warehouse content gives the same bytes."""
+    from itaflow.compile import compile_report, round_folder
     from itaflow.warehouse import record_report_run, report_data
 
     province = province or settings.province
     data = report_data(settings.warehouse_url, fiscal_year, round, province, settings)
     data.data_docs = data_docs_pages(settings)
-    files = compile_report(data, settings.reports_out)
+    files = compile_report(data, round_folder(settings.reports_out, data))
     report_run_id = record_report_run(
         settings.warehouse_url,
         data,
@@ -288,9 +290,12 @@ def compile_round(
     }
 
 
-def send_report(settings: Settings, compiled: dict[str, Any], smtp: Any = None) -> dict[str, Any]:
-    """Mail the compiled report once per round and recipient; raise when the server
-    refuses (Airflow retries).
+def send_report(
+    settings: Settings, compiled: dict[str, Any], smtp: Any = None, *, again: bool = False
+) -> dict[str, Any]:
+    """Mail the compiled report once per round and recipient (``again``: once more, as
+    asked); the attachments are the files on disk. Raise when the server refuses
+    (Airflow retries).
 
     Each recipient is claimed in the warehouse before SMTP is spoken to
     (``warehouse.mail_claims``): of several sends at once, one holds the claims and
@@ -313,7 +318,7 @@ def send_report(settings: Settings, compiled: dict[str, Any], smtp: Any = None) 
     from itaflow.warehouse.mail_claims import claim_mail, finish_mail
 
     fy, rnd, province = compiled["fiscal_year"], compiled["round"], compiled["province"]
-    if report_run_sent(settings.warehouse_url, fy, rnd, province):
+    if not again and report_run_sent(settings.warehouse_url, fy, rnd, province):
         return {"status": "already_sent"}
     by_address = {addresses(r)[0].addr_spec.lower(): r for r in settings.mail_to}
     claimed = claim_mail(
@@ -324,6 +329,7 @@ def send_report(settings: Settings, compiled: dict[str, Any], smtp: Any = None) 
         list(by_address),
         claimed_by=f"{os.uname().nodename}:{os.getpid()}:{compiled.get('report_run_id')}",
         now=datetime.now(UTC),
+        again=again,
     )
     data = report_data(settings.warehouse_url, fy, rnd, province, settings)
     if not claimed:
@@ -342,7 +348,9 @@ def send_report(settings: Settings, compiled: dict[str, Any], smtp: Any = None) 
         {k: Path(v) for k, v in compiled["files"].items()},
         sender=settings.mail_from,
         recipients=[by_address[a] for a in claimed],
-        message_id=report_message_key(data),
+        # Asked again: a new identity (per report run), else the outbox/SMTP dedup holds it back.
+        message_id=report_message_key(data)
+        + (f":again:{compiled['report_run_id']}" if again else ""),
     )
     try:
         result = deliver(msg, smtp or settings, outbox=settings.outbox)

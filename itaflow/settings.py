@@ -140,6 +140,10 @@ class Settings:
         """The office's list of LAO e-mail addresses (``lao_code,email``)."""
         return self.contacts_csv or self.home / "contacts.csv"
 
+    office_name: str | None = None  # None: สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด<province>
+    officer_name: str | None = None  # the officer who signs the provincial report
+    officer_position: str | None = None
+
     @property
     def inbox(self) -> Path:
         """Where LAO files arrive. itaflow reads it and never moves or deletes anything."""
@@ -214,4 +218,7 @@ def load() -> Settings:
         else None,
         remind_lead_days=_int("ITAFLOW_REMIND_LEAD_DAYS", 14),
         remind_after_due_days=_int("ITAFLOW_REMIND_AFTER_DUE_DAYS", 30),
+        office_name=os.environ.get("ITAFLOW_OFFICE_NAME") or None,
+        officer_name=os.environ.get("ITAFLOW_OFFICER_NAME") or None,
+        officer_position=os.environ.get("ITAFLOW_OFFICER_POSITION") or None,
     )

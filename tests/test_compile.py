@@ -76,10 +76,10 @@ def test_must_act_lists_missing_rejected_and_unreadable_with_reasons():
     assert set(acting) == {"6301209", "5300106", "4302101", "5301211", "6301204", "4301402"}
     assert [r["state"] for r in v["must_act"]][:3] == ["missing"] * 3
     assert acting["6301209"]["reasons"] == ["ยังไม่ได้รับรายงาน (กำหนดส่ง 30 เม.ย. 2569)"]
-    # only errors are reasons to act; the warning on the same LAO is not
+    # only errors are reasons to act; the warning on the same LAO is not; Thai only
     assert acting["6301204"]["reasons"] == [
-        "ไม่พบผลการดำเนินการของมาตรการที่ 3 โปรดกรอกผลการดำเนินการ / result is empty",
-        "ระยะเวลาดำเนินการ ต.ค. 2566 อยู่นอกปีงบประมาณ 2569 / period outside FY",
+        "ไม่พบผลการดำเนินการของมาตรการที่ 3 โปรดกรอกผลการดำเนินการ",
+        "ระยะเวลาดำเนินการ ต.ค. 2566 อยู่นอกปีงบประมาณ 2569",
     ]
     assert acting["6301204"]["action"] == "แก้ไขแล้วส่งใหม่"
     assert "เปิดไฟล์ไม่ได้" in acting["5301211"]["reasons"][0]
@@ -134,8 +134,14 @@ def test_html_escapes_hostile_text_and_has_every_section(small):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert HOSTILE_FORMULA in text and "#set page(fill: red)" in text
     hrefs = [a["href"] for t, a in parsed.tags if t == "a"]
-    assert hrefs and all(h.startswith(("https://", "file://")) for h in hrefs)
-    assert "javascript:alert(1)" in text and not any("javascript" in h for h in hrefs)
+    # the report's own validation summary (beside it) and web Data Docs; never a server
+    # path, never a script URL
+    assert (
+        hrefs[0]
+        == "ita-2569-H1-%E0%B8%99%E0%B8%84%E0%B8%A3%E0%B8%A3%E0%B8%B2%E0%B8%8A%E0%B8%AA%E0%B8%B5%E0%B8%A1%E0%B8%B2-validation.html"
+    )
+    assert all(h.startswith("https://") for h in hrefs[1:]) and len(hrefs) == 2
+    assert "/var/itaflow" not in html and "javascript" not in html
     assert any(
         t == "meta" and a.get("http-equiv") == "Content-Security-Policy" for t, a in parsed.tags
     )
@@ -194,7 +200,7 @@ def test_a_section_is_a_block_a_variant_can_extend(tmp_path, small):
     (templates / "report.html.j2").write_text(
         base.replace(
             "{% block footer %}",
-            '{% block signature %}<p id="sig">ลงชื่อ {{ v.where }}</p>{% endblock %}\n{% block footer %}',
+            '{% block annex_note %}<p id="sig">ลงชื่อ {{ v.where }}</p>{% endblock %}\n{% block footer %}',
         ),
         encoding="utf-8",
     )
@@ -237,7 +243,10 @@ def test_pdf_tables_break_across_a4_pages_with_numbered_footer(province_pdf):
     assert f"หน้า {pages} จาก {pages}" in last
     page3 = run("pdftotext", "-f", "3", "-l", "3", str(province_pdf), "-")
     assert "ผลการรายงาน ITA อปท. จังหวัดนครราชสีมา" in page3  # running header
-    assert "ลำดับ" in page3 and "หน่วยงาน" in page3  # the table header repeats
+    pages_text = text.split("\f")
+    annex = next(i for i, p in enumerate(pages_text) if "ภาคผนวก" in p)
+    after = pages_text[annex + 1]  # the LAO table goes on: its header repeats
+    assert "ลำดับ" in after and "หน่วยงาน" in after and "ภาคผนวก" not in after
 
 
 @needs_poppler
@@ -275,7 +284,8 @@ def test_xlsx_never_holds_a_formula(small):
     assert 'quotePrefix="1"' in styles
 
     wb = load_workbook(files["xlsx"])
-    assert wb.sheetnames[:4] == ["สรุป", "รายอำเภอ", "รายหน่วยงาน", "ข้อค้นพบ"]
+    assert wb.sheetnames[:4] == ["สรุป", "รายอำเภอ", "ประเภท อปท.", "รายหน่วยงาน"]
+    assert "ข้อค้นพบ" in wb.sheetnames
     risky = [
         c
         for ws in wb
@@ -315,7 +325,10 @@ def test_compile_report_names_formats_and_reruns(tmp_path):
     assert first["html"].name == "ita-2569-H1-นครราชสีมา.html"
     again = compile_report(data, tmp_path, formats=("html",))
     assert again["html"] == first["html"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in first.values())
+    companion = "ita-2569-H1-นครราชสีมา-validation.html"  # the HTML's validation summary
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [companion] + [p.name for p in first.values()]
+    )
     with pytest.raises(ValueError, match="docx"):
         compile_report(data, tmp_path, formats=("docx",))
 
@@ -334,7 +347,7 @@ def test_data_docs_inside_the_report_folder_are_linked_relatively(tmp_path):
     data.data_docs = [str(tmp_path / "data_docs" / "run 1" / "index.html"), "/elsewhere/index.html"]
     html = compile_report(data, tmp_path, formats=("html",))["html"].read_text(encoding="utf-8")
     assert 'href="data_docs/run%201/index.html"' in html
-    assert 'href="file:///elsewhere/index.html"' in html
+    assert "elsewhere" not in html  # a server path means nothing to the reader
 
 
 def test_empty_round_still_compiles(tmp_path):

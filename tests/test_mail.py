@@ -236,7 +236,8 @@ def test_reminders_say_what_each_lao_must_do(report):
     rejected = build_reminder_mail(by_code["6301204"], data, sender=SENDER, recipient="a@x.th")
     body = rejected.get_body(("plain",)).get_content()
     assert rejected["Subject"].startswith("แจ้งให้แก้ไข:")
-    assert "result is empty" in body and "ฉบับที่ 2" in body
+    assert "ไม่พบผลการดำเนินการของมาตรการที่ 3" in body and "ฉบับที่ 2" in body
+    assert "result is empty" not in body  # officers and LAOs read Thai only
     html = rejected.get_body(("html",)).get_content()
     assert "<li>ไม่พบผลการดำเนินการของมาตรการที่ 3" in html
     unreadable = build_reminder_mail(by_code["5301211"], data, sender=SENDER, recipient="a@x.th")

@@ -208,7 +208,7 @@ def test_view_counts_states_and_reasons(world):
     by = {r["lao_code"]: r for r in view["rows"]}
     rejected = by[REJECTED.lao_code]
     assert rejected["state_th"] == "ต้องแก้ไข" and rejected["action"] == "แก้ไขแล้วส่งใหม่"
-    assert rejected["reasons"] == ["ไม่พบตารางมาตรการ / no measure table found"]
+    assert rejected["reasons"] == ["ไม่พบตารางมาตรการ"]  # Thai only for officers
     again = by[RESUBMITTED.lao_code]
     assert (again["version_th"], again["resubmitted"], again["state"]) == (
         "ฉบับที่ 2",
@@ -218,7 +218,7 @@ def test_view_counts_states_and_reasons(world):
     assert again["original_name"] == "v2-แก้ไข.xlsx"
     late = by[LATE.lao_code]
     assert (late["timeliness"], late["state_th"]) == ("ส่งล่าช้า", "ผ่านแบบมีข้อสังเกต")
-    assert late["notes"] == ["มาตรการที่ 1: ไม่มีผลลัพธ์ / no outcome"]
+    assert late["notes"] == ["มาตรการที่ 1: ไม่มีผลลัพธ์"]
     danchang = by[DANCHANG]
     assert danchang["name"] == "องค์การบริหารส่วนตำบลด่านช้าง" and danchang["measures"] > 0
     assert danchang["state"] == "accepted_with_warnings" and len(danchang["findings"]) > 4
@@ -293,7 +293,11 @@ def test_bad_requests_are_refused_in_thai(world):
 
 def test_report_listing_is_the_only_way_to_a_file(world):
     names = {f["name"] for f in monitor.list_reports(world.reports_out)}
-    assert names == {"ita-2566-H1-นครราชสีมา.html", "ita-2566-H1-นครราชสีมา.xlsx"}
+    assert names == {
+        "ita-2566-H1-นครราชสีมา.html",
+        "ita-2566-H1-นครราชสีมา-validation.html",  # the report's offline validation summary
+        "ita-2566-H1-นครราชสีมา.xlsx",
+    }
     assert monitor.report_file(world.reports_out, "ita-2566-H1-นครราชสีมา.xlsx") is not None
     for name in ("ita-link.html", "notes.txt", "../secret.txt", "ita-../../secret.txt.html"):
         assert monitor.report_file(world.reports_out, name) is None

@@ -20,7 +20,7 @@ from itaflow.models import ReportData
 
 FORMATS = ("html", "pdf", "xlsx")
 
-__all__ = ["FORMATS", "compile_report", "report_stem", "report_view"]
+__all__ = ["FORMATS", "compile_report", "report_stem", "report_view", "round_folder"]
 
 
 def report_stem(data: ReportData) -> str:
@@ -36,14 +36,31 @@ def _write_atomic(path: Path, content: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _relative_links(view: dict[str, Any], out_dir: Path) -> None:
-    """Data Docs under the report folder are linked relatively, so the folder can move
-    (or be served over HTTP) and the links still work."""
+def _validation_links(view: dict[str, Any], out_dir: Path, stem: str) -> None:
+    """What the report links for the checks: its own validation summary (a file beside
+    it, opens offline), then Data Docs pages inside the report folder or on a web server.
+
+    A server path outside the folder means nothing to a reader of a mailed file, so it
+    is not shown; ``javascript:`` and other schemes never become links.
+    """
     root = out_dir.resolve()
+    links = [
+        {
+            "text": "สรุปผลการตรวจข้อมูล (เปิดได้โดยไม่ต้องใช้อินเทอร์เน็ต)",
+            "href": f"{quote(stem)}-validation.html",
+        }
+    ]
     for doc in view["data_docs"]:
+        href = doc["href"] or ""
         path = Path(doc["text"])
-        if doc["href"] and path.is_absolute() and path.resolve().is_relative_to(root):
-            doc["href"] = quote(path.resolve().relative_to(root).as_posix())
+        if href.startswith(("http://", "https://")):
+            links.append({"text": f"รายงานผลการตรวจข้อมูลแบบละเอียด ชุดที่ {len(links)}", "href": href})
+        elif path.is_absolute() and path.resolve().is_relative_to(root):
+            relative = quote(path.resolve().relative_to(root).as_posix())
+            links.append(
+                {"text": f"รายงานผลการตรวจข้อมูลแบบละเอียด ชุดที่ {len(links)}", "href": relative}
+            )
+    view["data_docs"] = links
 
 
 def _renderers(templates_dir: Path) -> dict[str, Callable[[dict[str, Any]], bytes]]:
@@ -52,6 +69,11 @@ def _renderers(templates_dir: Path) -> dict[str, Callable[[dict[str, Any]], byte
         from itaflow.compile.html import render_html
 
         return render_html(view, templates_dir).encode("utf-8")
+
+    def validation(view: dict[str, Any]) -> bytes:
+        from itaflow.compile.html import render_validation
+
+        return render_validation(view, templates_dir).encode("utf-8")
 
     def pdf(view: dict[str, Any]) -> bytes:
         from itaflow.compile.pdf import render_pdf
@@ -63,7 +85,12 @@ def _renderers(templates_dir: Path) -> dict[str, Callable[[dict[str, Any]], byte
 
         return render_xlsx(view)
 
-    return {"html": html, "pdf": pdf, "xlsx": xlsx}
+    return {"html": html, "validation": validation, "pdf": pdf, "xlsx": xlsx}
+
+
+def round_folder(root: Path, data: ReportData) -> Path:
+    """``<root>/<fiscal year>-<round>/``: where a round's report is filed."""
+    return Path(root) / f"{int(data.fiscal_year)}-{re.sub(r'[^A-Z0-9]', '', str(data.round))}"
 
 
 def compile_report(
@@ -76,7 +103,9 @@ def compile_report(
     """Render the report in each format into ``out_dir``; returns ``{format: path}``.
 
     Re-running for the same round overwrites the same files (one name per
-    fiscal year, round and province).
+    fiscal year, round and province), and the same data gives the same bytes: every
+    date shown or stamped is the data's own (``generated_at``), never the clock. The
+    HTML comes with its validation summary (``<stem>-validation.html``) beside it.
     """
     formats = tuple(formats)
     unknown = set(formats) - set(FORMATS)
@@ -85,12 +114,14 @@ def compile_report(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     view = report_view(data)
-    _relative_links(view, out_dir)
-    renderers = _renderers(Path(templates_dir))
     stem = report_stem(data)
+    _validation_links(view, out_dir, stem)
+    renderers = _renderers(Path(templates_dir))
     written: dict[str, Path] = {}
     for fmt in formats:
         path = out_dir / f"{stem}.{fmt}"
         _write_atomic(path, renderers[fmt](view))
         written[fmt] = path
+        if fmt == "html":
+            _write_atomic(out_dir / f"{stem}-validation.html", renderers["validation"](view))
     return written

@@ -11,6 +11,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
+from itaflow.compile.charts import svg
 from itaflow.compile.templates import TEMPLATES_DIR, render
 
 
@@ -27,8 +30,20 @@ def embedded_fonts() -> dict[str, str]:
 
 
 def render_html(view: dict[str, Any], templates_dir: Path = TEMPLATES_DIR) -> str:
+    """The report page; charts are inline SVG drawn by ``charts.svg`` (labels escaped there)."""
+    svgs = {c["key"]: Markup(svg(c)) for c in view["charts"]}
     return render(
         "report.html.j2",
+        {"v": view, "fonts": embedded_fonts(), "charts": svgs},
+        html=True,
+        templates_dir=templates_dir,
+    )
+
+
+def render_validation(view: dict[str, Any], templates_dir: Path = TEMPLATES_DIR) -> str:
+    """The validation summary: every check and finding of the round, one offline page."""
+    return render(
+        "validation.html.j2",
         {"v": view, "fonts": embedded_fonts()},
         html=True,
         templates_dir=templates_dir,

@@ -18,6 +18,7 @@ SUMMARY = {
     "accepted_with_warnings": "ผ่านแบบมีข้อสังเกต",
     "rejected": "ต้องแก้ไข",
     "quarantined": "เปิดไฟล์ไม่ได้",
+    "must_resubmit": "ต้องส่งใหม่",
     "reporting_rate": "อัตราการรายงาน",
     "on_time_rate": "อัตราการส่งตรงเวลา",
 }
@@ -120,6 +121,36 @@ COLUMNS = {
     "sha256": "SHA-256",
     "link": "ลิงก์",
     "item": "รายการ",
+    "theme": "ประเด็น",
+    "laos_count": "จำนวนหน่วยงาน",
+    "measure": "มาตรการ",
+    "steps": "ขั้นตอน/วิธีการดำเนินการ",
+    "responsible": "ผู้รับผิดชอบ",
+    "period": "ระยะเวลาดำเนินการ (ตามรายงาน)",
+    "period_start": "วันเริ่ม",
+    "period_end": "วันสิ้นสุด",
+    "result": "ผลการดำเนินการ",
+    "outcome": "ผลลัพธ์",
+    "status": "สถานะการดำเนินการ",
+    "category_stated": "ด้าน (ตามรายงาน)",
+    "category_used": "ด้าน (รวมที่อนุมาน)",
+    "done": "ดำเนินการแล้ว",
+    "in_progress": "อยู่ระหว่างดำเนินการ",
+    "not_started": "ยังไม่ได้ดำเนินการ",
+    "unknown": "ไม่ระบุสถานะ",
+    "share_done": "ดำเนินการแล้ว (%)",
+    "previous": "รอบก่อน",
+    "current": "รอบนี้",
+    "change": "เปลี่ยนแปลง",
+    "rounds": "รอบที่พบ",
+    "from_state": "ผลรอบก่อน",
+    "to_state": "ผลรอบนี้",
+    "direction": "แนวโน้ม",
+    "metric": "ตัวชี้วัด",
+    "lao_type": "ประเภท อปท.",
+    "inferred": "อนุมานจากประเด็น",
+    "themes_list": "ประเด็น",
+    "received_date": "วันที่ส่ง",
 }
 
 SECTIONS = {
@@ -131,4 +162,34 @@ SECTIONS = {
     "measures": "มาตรการจำแนกตามด้าน",
     "data_docs": "รายงานผลการตรวจข้อมูล (Data Docs)",
     "unmatched": "ไฟล์ที่ระบุหน่วยงานไม่ได้",
+    "types": "ผลการรายงานจำแนกตามประเภท อปท.",
+    "activity": "ผลการดำเนินงานตามมาตรการของ อปท.",
+    "categories": "มาตรการและสถานะการดำเนินการจำแนกตามด้าน",
+    "themes": "มาตรการจำแนกตามประเด็น",
+    "comparison": "เปรียบเทียบกับรอบก่อน",
+    "movers": "หน่วยงานที่ผลดีขึ้นหรือลดลง",
+    "recurring": "ปัญหาที่พบซ้ำ (ข้อค้นพบเดิมตั้งแต่ 2 รอบขึ้นไป)",
+    "top_checks": "รายการตรวจที่ไม่ผ่านมากที่สุด",
+    "charts": "แผนภูมิ",
+    "signature": "ผู้จัดทำรายงาน",
+    "validation": "สรุปผลการตรวจข้อมูล",
+    "annex_measures": "มาตรการทั้งจังหวัด",
 }
+
+# LAO types in the order the office lists them (largest first).
+LAO_TYPES = ("อบจ.", "เทศบาลนคร", "เทศบาลเมือง", "เทศบาลตำบล", "อบต.")
+
+# Measure statuses in the order a chart stacks them.
+STATUS_ORDER = ("done", "in_progress", "not_started", "unknown")
+
+# How a report compares with an earlier round.
+METRICS = {
+    "reporting_rate": "อัตราการรายงาน",
+    "on_time_rate": "อัตราการส่งตรงเวลา",
+    "measures_per_lao": "จำนวนมาตรการเฉลี่ยต่อหน่วยงาน",
+    "share_done": "สัดส่วนมาตรการที่ดำเนินการแล้ว",
+    "themes_covered": "จำนวนประเด็นที่มีมาตรการ",
+}
+
+NO_THEME = "ไม่พบประเด็นที่กำหนด"
+INFERRED = "อนุมานจากประเด็น"

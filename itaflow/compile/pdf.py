@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import warnings
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,15 @@ def _timestamp(iso: str) -> datetime | None:
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=THAILAND)
 
 
+def _typst_view(view: dict[str, Any]) -> dict[str, Any]:
+    """The view as the template reads it: without the measure annex (the XLSX's), with
+    the PDF's creation date as UTC (the data's time; PDF dates are written in UTC)."""
+    stamp = _timestamp(view["generated_at"]) or datetime(2000, 1, 1, tzinfo=UTC)
+    out = {k: v for k, v in view.items() if k != "annex"}
+    out["pdf_date"] = stamp.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    return out
+
+
 def render_pdf(view: dict[str, Any], templates_dir: Path = TEMPLATES_DIR) -> bytes:
     """Compile the report; Typst warnings are logged, never fatal (bad input must not stop a run)."""
     with warnings.catch_warnings(record=True) as caught:
@@ -45,7 +54,8 @@ def render_pdf(view: dict[str, Any], templates_dir: Path = TEMPLATES_DIR) -> byt
             root=str(templates_dir),
             font_paths=[str(FONT_DIR)],
             ignore_system_fonts=True,
-            sys_inputs={"data": json.dumps(view, ensure_ascii=False)},
+            # The measure annex is the XLSX's; the PDF does not need it parsed.
+            sys_inputs={"data": json.dumps(_typst_view(view), ensure_ascii=False)},
             timestamp=_timestamp(view["generated_at"]),
         )
     for w in caught:

@@ -220,12 +220,15 @@ def sample_report_data(*, full_province: bool = False, hostile: bool = True) -> 
                     else [],
                 )
             )
+    _give_measures(laos, 2569, "H1", seed=2569)
+    _debris(laos)
     checks: dict[str, int] = {}
     for lao in laos:
         for f in lao.findings:
             checks[f.check] = checks.get(f.check, 0) + 1
     checks["agency_unknown"] = 2
-    return ReportData(
+    previous = _previous_round(laos)
+    data = ReportData(
         fiscal_year=2569,
         round="H1",
         province="นครราชสีมา",
@@ -260,7 +263,123 @@ def sample_report_data(*, full_province: bool = False, hostile: bool = True) -> 
                 "message": HOSTILE_TYPST,
             },
         ],
+        measures=[m for lao in laos for m in getattr(lao, "_measures", [])],
+        previous=[previous],
+        trend=[
+            _trend_row(previous),
+            {
+                "fiscal_year": 2569,
+                "round": "H1",
+                "expected": len(laos),
+                "received": sum(1 for x in laos if x.state != "missing"),
+                "on_time": sum(1 for x in laos if x.on_time),
+            },
+        ],
+        finding_history=[
+            {"lao_code": lao.lao_code, "fiscal_year": fy, "round": "H1", "check": f.check}
+            for fy, group in ((2568, previous.laos), (2569, laos))
+            for lao in group
+            for f in lao.findings
+        ],
+        office_name="สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดนครราชสีมา",
+        officer_name="นางสาวสมใจ ตั้งใจงาน",
+        officer_position="นักวิเคราะห์นโยบายและแผนชำนาญการ",
     )
+    for lao in laos:
+        lao.__dict__.pop("_measures", None)
+    return data
+
+
+# A reader's debris and a doubled measure prefix, as seen in real extracted reports.
+DEBRIS_MESSAGE = (
+    "มาตรการที่ 20: มาตรการที่ 20: ผลการดำเนินการ(cid:0) ว่าง\ufffd / measure 20: result empty"
+)
+
+
+def _debris(laos: list[LaoRoundStatus]) -> None:
+    laos[1].findings.append(Finding("missing_field", "warning", DEBRIS_MESSAGE, 20, "result"))
+    laos[1].warnings += 1
+
+
+def _give_measures(laos: list[LaoRoundStatus], fiscal_year: int, round_: str, seed: int) -> None:
+    """Synthetic measures (itaflow.synth) for every LAO that sent something."""
+    from itaflow.registry import load as load_registry
+    from itaflow.synth.records import make_record
+
+    registry = load_registry()
+    rng = random.Random(seed)
+    # A pool of reports reused round-robin: a province's worth of make_record is slow.
+    pool = [make_record(registry[lao.lao_code], fiscal_year, round_, rng) for lao in laos[:24]]
+    for n, lao in enumerate(laos, 1):
+        lao.submission_id = None
+        if lao.state == "missing":
+            continue
+        lao.submission_id = seed * 1000 + n
+        record = pool[n % len(pool)]
+        rows = [
+            {
+                "submission_id": lao.submission_id,
+                "position": i,
+                **{k: getattr(m, k) for k in ("seq", "category", "indicator", "measure", "steps")},
+                **{k: getattr(m, k) for k in ("responsible", "period_text", "period_start")},
+                **{k: getattr(m, k) for k in ("period_end", "result", "outcome", "status")},
+            }
+            for i, m in enumerate(record.measures, 1)
+        ]
+        lao.measure_count = len(rows)
+        lao.status_counts = {}
+        for r in rows:
+            lao.status_counts[r["status"]] = lao.status_counts.get(r["status"], 0) + 1
+        lao.__dict__["_measures"] = rows
+
+
+def _previous_round(laos: list[LaoRoundStatus]) -> ReportData:
+    """The same LAOs a year earlier, with other states, so the comparison has movers."""
+    rng = random.Random(2568)
+    before = []
+    for lao in laos:
+        state = rng.choices(
+            ["accepted", "accepted_with_warnings", "rejected", "missing"], [5, 2, 1, 2]
+        )[0]
+        received = state != "missing"
+        before.append(
+            LaoRoundStatus(
+                lao_code=lao.lao_code,
+                name_th=lao.name_th,
+                type_th=lao.type_th,
+                district=lao.district,
+                province=lao.province,
+                state=state,
+                on_time=(rng.random() < 0.7) if received else None,
+                version=1 if received else 0,
+                findings=[Finding("missing_field", "error", "ไม่พบขั้นตอน / no steps", 1, "steps")]
+                if state == "rejected" or lao.lao_code == "6301204"
+                else [],
+            )
+        )
+    _give_measures(before, 2568, "H1", seed=2568)
+    data = ReportData(
+        fiscal_year=2568,
+        round="H1",
+        province="นครราชสีมา",
+        period_start=date(2024, 10, 1),
+        period_end=date(2025, 3, 31),
+        due_date=date(2025, 4, 30),
+        generated_at="2025-05-15T08:30:00",
+        laos=before,
+        measures=[m for lao in before for m in lao.__dict__.pop("_measures", [])],
+    )
+    return data
+
+
+def _trend_row(data: ReportData) -> dict[str, object]:
+    return {
+        "fiscal_year": data.fiscal_year,
+        "round": data.round,
+        "expected": data.expected,
+        "received": data.received,
+        "on_time": data.on_time,
+    }
 
 
 if __name__ == "__main__":
@@ -269,3 +388,122 @@ if __name__ == "__main__":
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "reports/out/preview")
     for fmt, path in compile_report(sample_report_data(full_province=True), out).items():
         print(fmt, path)
+
+
+# --- a synthetic province in a real warehouse (tests and benchmarks/bench_compile.py) ---
+
+TROUBLED_SHARE = 0.12  # LAOs whose reports keep failing the same check, round after round
+
+
+def load_sample_rounds(
+    url: str,
+    province: str,
+    rounds: list[tuple[int, str]],
+    *,
+    seed: int = 13,
+    make_record_pool: int = 0,
+) -> dict[tuple[int, str], dict[str, int]]:
+    """Load synthetic reports (``itaflow.synth``) of every LAO of ``province`` for each
+    round into a migrated warehouse at ``url``; returns what was loaded per round.
+
+    Per round: about 15 % of LAOs send nothing, 20 % send after the due date, a fixed
+    set of "troubled" LAOs is rejected for the same check in every round (a recurring
+    problem), others get a warning. ``make_record_pool`` > 0 reuses that many
+    generated reports round-robin (a large province is slow to generate).
+    """
+    import hashlib
+    from datetime import datetime, time, timedelta
+
+    from itaflow import periods
+    from itaflow.models import Agency
+    from itaflow.settings import load as load_settings
+    from itaflow.synth.records import copy_record, full_name, make_record, province_rows
+    from itaflow.warehouse import load_batch, register_received
+
+    settings = load_settings()
+    rows = province_rows(province)
+    troubled = {
+        r.lao_code
+        for r in rows
+        if int(hashlib.sha256(f"{seed}{r.lao_code}".encode()).hexdigest(), 16) % 100
+        < 100 * TROUBLED_SHARE
+    }
+    loaded: dict[tuple[int, str], dict[str, int]] = {}
+    for fiscal_year, round_ in rounds:
+        rng = random.Random(f"{seed}-{fiscal_year}-{round_}")
+        due = periods.due_date(fiscal_year, round_, settings)
+        pool: list = []
+        files, records = [], []
+        counts = {"sent": 0, "late": 0, "rejected": 0, "warned": 0}
+        for n, row in enumerate(rows):
+            if row.lao_code not in troubled and rng.random() < 0.15:
+                continue
+            if make_record_pool and len(pool) >= make_record_pool:
+                record = copy_record(pool[n % make_record_pool])
+                record.agency = Agency(
+                    lao_code=row.lao_code,
+                    name=full_name(row),
+                    type_th=row.type_th,
+                    district=row.district_th,
+                    province=row.province_th,
+                    match_score=1.0,
+                )
+            else:
+                record = make_record(row, fiscal_year, round_, rng)
+                pool.append(record)
+            late = rng.random() < 0.2
+            when = datetime.combine(
+                due + timedelta(days=rng.randint(1, 20) if late else -rng.randint(0, 25)),
+                time(9 + n % 8, n % 60),
+            )
+            sha = hashlib.sha256(f"{seed}|{row.lao_code}|{fiscal_year}|{round_}".encode())
+            record.sha256 = sha.hexdigest()
+            record.file = f"รายงาน ITA {row.name_th} {fiscal_year} {round_}.docx"
+            record.format = "docx"
+            record.size = 40_000
+            if row.lao_code in troubled:
+                record.findings = [
+                    Finding(
+                        "missing_field",
+                        "error",
+                        "มาตรการที่ 1: ไม่พบผลการดำเนินการ โปรดกรอกผลการดำเนินการ"
+                        " / measure 1: result is empty",
+                        1,
+                        "result",
+                    )
+                ]
+                record.verdict = "rejected"
+                counts["rejected"] += 1
+            elif rng.random() < 0.25:
+                record.findings = [
+                    Finding(
+                        "missing_field",
+                        "warning",
+                        "ไม่ได้ระบุผลลัพธ์ของมาตรการ(cid:3) / outcome is empty",
+                        len(record.measures),
+                        "outcome",
+                    )
+                ]
+                record.verdict = "accepted_with_warnings"
+                counts["warned"] += 1
+            else:
+                record.verdict = "accepted"
+            counts["sent"] += 1
+            counts["late"] += int(late)
+            files.append(
+                {
+                    "sha256": record.sha256,
+                    "size": record.size,
+                    "original_name": record.file,
+                    "inbox_path": f"{fiscal_year}-{round_}/{row.lao_code}.docx",
+                    "stored_path": f"/store/{record.sha256}.bin",
+                    "received_at": when.isoformat(),
+                }
+            )
+            records.append(record)
+        run = f"sample-{fiscal_year}-{round_}"
+        register_received(url, files, run)
+        for start in range(0, len(records), 100):
+            load_batch(url, records[start : start + 100], run)
+        loaded[(fiscal_year, round_)] = counts
+    return loaded

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from itaflow.compile import labels
+from itaflow.compile import analysis, labels
+from itaflow.compile.activity import activity
 from itaflow.compile.thaidate import thai_date, thai_datetime
 from itaflow.models import Finding, LaoRoundStatus, ReportData
 
@@ -24,6 +25,11 @@ from itaflow.models import Finding, LaoRoundStatus, ReportData
 _INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\ufeff]")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SPACES = re.compile(r"\s+")
+# What PDF extraction leaves behind: "(cid:0)" glyph ids, replacement and private-use chars.
+_DEBRIS = re.compile(r"\(cid:\d+\)|[\ufffd\ue000-\uf8ff]")
+# "มาตรการที่ 20: " written twice (a reader's prefix on a check's own prefix).
+_SEQ_PREFIX = re.compile(r"^(มาตรการที่\s*\d+\s*:\s*)(?:มาตรการที่\s*\d+\s*:\s*)+")
+_THAI = re.compile("[\u0e00-\u0e7f]")
 _TEXT_LIMIT = 2_000
 _REASONS_SHOWN = 5
 _STATE_ORDER = ("missing", "quarantined", "rejected", "accepted_with_warnings", "accepted")
@@ -36,12 +42,29 @@ def clean(value: Any, *, oneline: bool = True, limit: int = _TEXT_LIMIT) -> str:
     """
     if value is None:
         return ""
-    text = _INVISIBLE.sub("", str(value))
+    text = _DEBRIS.sub("", _INVISIBLE.sub("", str(value)))
     if oneline:
         text = _SPACES.sub(" ", _CONTROL.sub(" ", text)).strip()
     else:
         text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def thai_message(message: Any) -> str:
+    """A finding's message for an officer: the Thai half of "ไทย / English", debris
+    removed, a doubled "มาตรการที่ N:" written once."""
+    text = clean(message)
+    head, sep, tail = text.rpartition(" / ")
+    if sep and _THAI.search(head) and not _THAI.search(tail):
+        text = head.strip()
+    return _SEQ_PREFIX.sub(r"\1", text)
+
+
+def _with_seq(message: str, seq: int | None) -> str:
+    """ "มาตรการที่ N: ..." exactly once when the finding is about one measure."""
+    if seq is None or message.startswith("มาตรการที่") or message.startswith("ทุกมาตรการ"):
+        return message
+    return f"มาตรการที่ {seq}: {message}"
 
 
 def thai_key(text: str) -> str:
@@ -87,6 +110,7 @@ def _counts(laos: list[LaoRoundStatus]) -> dict[str, int]:
         "accepted_with_warnings": states["accepted_with_warnings"],
         "rejected": states["rejected"],
         "quarantined": states["quarantined"],
+        "must_resubmit": states["rejected"] + states["quarantined"],
     }
 
 
@@ -99,7 +123,8 @@ def _finding(f: Finding) -> dict[str, Any]:
         "measure_seq": f.measure_seq,
         "field": clean(f.field),
         "field_th": labels.FIELDS.get(f.field or "", clean(f.field)),
-        "message": clean(f.message, oneline=False),
+        "message": _with_seq(thai_message(f.message), f.measure_seq),
+        "message_full": clean(f.message, oneline=False),
     }
 
 
@@ -108,7 +133,7 @@ def _reasons(lao: LaoRoundStatus, due: str) -> list[str]:
     if lao.state == "missing":
         return [f"ยังไม่ได้รับรายงาน (กำหนดส่ง {due})"]
     wanted = [f for f in lao.findings if f.severity == "error"] or lao.findings
-    messages = list(dict.fromkeys(clean(f.message) for f in wanted if clean(f.message)))
+    messages = list(dict.fromkeys(thai_message(f.message) for f in wanted if clean(f.message)))
     if not messages:
         messages = [labels.STATES[lao.state]]
     if len(messages) > _REASONS_SHOWN:
@@ -136,6 +161,7 @@ def lao_row(seq: int, lao: LaoRoundStatus, due: str) -> dict[str, Any]:
         "on_time": lao.on_time,
         "timeliness": labels.TIMELINESS.get(lao.on_time, ""),
         "received_at": thai_datetime(clean(lao.received_at) or None),
+        "received_iso": clean(lao.received_at),
         "version": lao.version,
         "original_name": clean(lao.original_name),
         "measures": lao.measure_count,
@@ -194,7 +220,7 @@ def _unmatched(item: dict[str, Any]) -> dict[str, str]:
         "received_at": thai_datetime(clean(item.get("received_at")) or None),
         "sha256": clean(item.get("sha256"))[:16],
         "state_th": labels.STATES.get(state, clean(state)),
-        "reason": clean(item.get("reason") or item.get("message") or default),
+        "reason": thai_message(item.get("reason") or item.get("message") or default),
     }
 
 
@@ -259,6 +285,65 @@ def heading_view(data: ReportData) -> dict[str, Any]:
     }
 
 
+def annex_rows(act: Any, laos: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every measure of every LAO for the XLSX annex (all states; the state is a column),
+    in the order of the LAO list, then document order."""
+    from itaflow.compile.themes import load_themes
+
+    names = {t.key: t.label for t in load_themes()}
+    by_code = {row["lao_code"]: row for row in laos}
+    order = {row["lao_code"]: row["seq"] for row in laos}
+    rows = []
+    for m in sorted(act.rows, key=lambda r: (order.get(r["lao"].lao_code, 0), r["position"])):
+        lao = by_code.get(clean(m["lao"].lao_code))
+        if lao is None:
+            continue
+        rows.append(
+            {
+                "lao_code": lao["lao_code"],
+                "name": lao["name"],
+                "type": lao["type"],
+                "district": lao["district"],
+                "state_th": lao["state_th"],
+                "received_iso": lao["received_iso"],
+                "seq": m["seq"],
+                "indicator": clean(m.get("indicator")),
+                "category_stated": m["category_stated"] or "",
+                "category_used": labels.CATEGORIES.get(m["category_used"], ""),
+                "category_code": m["category_used"] or "",
+                "themes": "; ".join(names.get(k, k) for k in m["themes"]) or labels.NO_THEME,
+                "theme_keys": ";".join(m["themes"]),
+                "measure": clean(m.get("measure"), oneline=False),
+                "steps": clean(m.get("steps"), oneline=False),
+                "responsible": ", ".join(clean(x) for x in m.get("responsible") or []),
+                "period_text": clean(m.get("period_text")),
+                "period_start": m["period_start"].isoformat() if m.get("period_start") else "",
+                "period_end": m["period_end"].isoformat() if m.get("period_end") else "",
+                "result": clean(m.get("result"), oneline=False),
+                "outcome": clean(m.get("outcome"), oneline=False),
+                "status": m["status"],
+                "status_th": labels.MEASURE_STATUS.get(m["status"], ""),
+            }
+        )
+    return rows
+
+
+def office_view(data: ReportData) -> dict[str, Any]:
+    """Who sends the report and signs it (settings), with the default office name."""
+    province = clean(data.province)
+    office = clean(data.office_name) or (
+        f"สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด{province}" if province else "กรมส่งเสริมการปกครองท้องถิ่น"
+    )
+    return {
+        "office": office,
+        "signature": {
+            "name": clean(data.officer_name),
+            "position": clean(data.officer_position),
+            "office": office,
+        },
+    }
+
+
 def report_view(data: ReportData) -> dict[str, Any]:
     """Everything the report shows, formatted and labelled, as JSON-ready data."""
     head = heading_view(data)
@@ -288,14 +373,34 @@ def report_view(data: ReportData) -> dict[str, Any]:
             thai_key(r["name"]),
         ),
     )
+    act = activity(data)
+    categories = analysis.category_rows(act)
+    themes = analysis.theme_rows(act)
+    districts = _district_rows(data)
+    checks = _check_rows(data, laos)
+    received = counts["received"]
+    for c in checks:
+        c["laos"] = len({f["name"] + f["district"] for f in c["items"]})
+        c["share"] = percent(c["laos"], received)
     return {
         **head,
+        **office_view(data),
         "counts": counts,
+        "types": analysis.type_rows(data),
+        "activity": analysis.activity_summary(act),
+        "category_status": categories,
+        "themes": themes,
+        "comparison": analysis.comparison(data, act, labels.STATES),
+        "recurring": analysis.recurring_rows(data),
+        "top_checks": checks[:10],
+        "late": [row for row in laos if row["on_time"] is False],
+        "annex": annex_rows(act, laos),
+        "charts": analysis.chart_specs(districts, categories, themes, data.trend),
         "summary": summary,
-        "districts": _district_rows(data),
+        "districts": districts,
         "must_act": must_act,
         "laos": laos,
-        "checks": _check_rows(data, laos),
+        "checks": checks,
         "categories": _category_rows(data.category_counts),
         "data_docs": [{"text": clean(p), "href": safe_href(p)} for p in data.data_docs],
         "unmatched": [_unmatched(u) for u in data.unmatched_files],
@@ -303,5 +408,7 @@ def report_view(data: ReportData) -> dict[str, Any]:
             "summary": labels.SUMMARY,
             "columns": labels.COLUMNS,
             "sections": labels.SECTIONS,
+            "metrics": labels.METRICS,
+            "status": labels.MEASURE_STATUS,
         },
     }

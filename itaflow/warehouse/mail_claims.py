@@ -38,9 +38,12 @@ def claim_mail(
     claimed_by: str,
     now: datetime,
     stale_after: timedelta = STALE_AFTER,
+    *,
+    again: bool = False,
 ) -> list[str]:
     """Claim the round's mail for ``recipients`` (normalised addresses); returns the ones
-    this caller now holds and must send to: never sent, failed before, or stale."""
+    this caller now holds and must send to: never sent, failed before, or stale
+    (``again``: sent ones too, when the office asks for the mail once more)."""
     stamp = local_time(now)
     wanted = list(dict.fromkeys(clean(r) for r in recipients))
     engine = engine_for(engine)
@@ -67,8 +70,10 @@ def claim_mail(
                         **values,
                     )
                 )
-            elif row.status == "failed" or (
-                row.status == "claimed" and local_time(row.claimed_at) < stamp - stale_after
+            elif (
+                row.status == "failed"
+                or (again and row.status == "sent")
+                or (row.status == "claimed" and local_time(row.claimed_at) < stamp - stale_after)
             ):
                 conn.execute(
                     update(mail_claims)
