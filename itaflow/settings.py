@@ -12,6 +12,8 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from itaflow import resources
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -56,6 +58,13 @@ class Settings:
     mail_from: str = "itaflow@localhost"
     mail_to: tuple[str, ...] = ("office@localhost",)
     limits: Limits = field(default_factory=Limits)
+    shared_dir: Path | None = None  # ITAFLOW_SHARED: a folder every worker reaches
+
+    @property
+    def shared(self) -> Path:
+        """The folder every Airflow worker reaches (a shared volume in compose): the kept
+        originals and the batch hand-offs live here, never on one worker's own disk."""
+        return self.shared_dir or self.home
 
     @property
     def inbox(self) -> Path:
@@ -65,12 +74,12 @@ class Settings:
     @property
     def store(self) -> Path:
         """Originals kept under their hash, for provenance."""
-        return self.home / "store"
+        return self.shared / "store"
 
     @property
     def work(self) -> Path:
-        """Batch manifests and results passed between DAG tasks."""
-        return self.home / "work"
+        """Batch results a check task hands to its load task (under ``shared``)."""
+        return self.shared / "work"
 
     @property
     def outbox(self) -> Path:
@@ -95,8 +104,8 @@ def load() -> Settings:
     return Settings(
         home=home,
         warehouse_url=_env("ITAFLOW_WAREHOUSE_URL", f"sqlite:///{home / 'warehouse.db'}"),
-        reports_out=Path(_env("ITAFLOW_REPORTS_OUT", str(REPO_ROOT / "reports" / "out"))),
-        expectations_dir=Path(_env("ITAFLOW_EXPECTATIONS_DIR", str(REPO_ROOT / "expectations"))),
+        reports_out=Path(_env("ITAFLOW_REPORTS_OUT", str(resources.default_reports_out(home)))),
+        expectations_dir=Path(_env("ITAFLOW_EXPECTATIONS_DIR", str(resources.expectations_dir()))),
         province=os.environ.get("ITAFLOW_PROVINCE") or None,
         batch_size=int(_env("ITAFLOW_BATCH_SIZE", "50")),
         required_fields=_list("ITAFLOW_REQUIRED_FIELDS", "measure,steps,responsible,period,result"),
@@ -111,4 +120,7 @@ def load() -> Settings:
         mail_from=_env("ITAFLOW_MAIL_FROM", "itaflow@localhost"),
         mail_to=_list("ITAFLOW_MAIL_TO", "office@localhost"),
         limits=limits,
+        shared_dir=Path(os.environ["ITAFLOW_SHARED"]).resolve()
+        if os.environ.get("ITAFLOW_SHARED")
+        else None,
     )
