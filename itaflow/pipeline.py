@@ -78,13 +78,18 @@ def check_batch(submission_ids: list[int], settings: Settings, run_id: str | Non
     id, so mapped batches never write the same file; their loads never the same
     submission.
     """
+    run_id = _run_id(run_id)
+    name = f"{_safe(run_id)}-batch-{submission_ids[0]}-{submission_ids[-1]}"
+    key = f"{_safe(run_id)}/{name}.json"
+    target = handoff_path(key, settings)
+    target.parent.mkdir(parents=True, exist_ok=True)  # no shared folder: fail before the work
+
     from itaflow.checks import check_batch as run_checks
     from itaflow.collect import stored_path_for
     from itaflow.process import read_and_extract, unreadable
     from itaflow.serde import write_records
     from itaflow.warehouse import get_submissions
 
-    run_id = _run_id(run_id)
     records = []
     for sub in get_submissions(settings.warehouse_url, submission_ids):
         if not sub.get("stored_path"):
@@ -105,10 +110,8 @@ def check_batch(submission_ids: list[int], settings: Settings, run_id: str | Non
             )
         record.sha256 = sub["sha256"]  # the registered identity, even for an unreadable file
         records.append(record)
-    name = f"{_safe(run_id)}-batch-{submission_ids[0]}-{submission_ids[-1]}"
     run = run_checks(records, settings, data_docs=True, batch_name=name)
-    key = f"{_safe(run_id)}/{name}.json"
-    write_records(run.records, handoff_path(key, settings))
+    write_records(run.records, target)
     return key
 
 
