@@ -264,9 +264,9 @@ def test_the_dags_run_on_celery_workers_fail_visibly_and_recover(stack, mailbox)
     api.trigger(COMPILE, "compile-1", conf)
     report = wait_run(api, airflow, COMPILE, "compile-1")
     assert report["state"] == "success", api.task_states(COMPILE, "compile-1")
-    assert len(box.messages) == 1
-    msg = box.messages[0]
-    assert "2568" in msg["Subject"]
+    # Unpaused, the DAG's schedule also compiles the round that closed last (another
+    # fiscal year): exactly one mail is the round asked for.
+    (msg,) = [m for m in box.messages if "2568" in m["Subject"]]
     assert "office@example.go.th" in msg["To"]
     pdfs = [p for p in msg.iter_attachments() if p.get_content_type() == "application/pdf"]
     assert len(pdfs) == 1 and pdfs[0].get_content().startswith(b"%PDF")
