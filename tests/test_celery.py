@@ -25,6 +25,7 @@ import shutil
 import sys
 import time
 import uuid
+import warnings
 from pathlib import Path
 
 import pytest
@@ -83,7 +84,10 @@ def stack(tmp_path_factory, mailbox):
     """The five components up, the three DAGs parsed, a logged-in API client."""
     skip_loudly_without_pg("the CeleryExecutor run")
     if not redis_up():
-        pytest.skip(f"Redis NOT REACHABLE at {REDIS_URL}: the CeleryExecutor run SKIPPED")
+        message = f"Redis NOT REACHABLE at {REDIS_URL}: the CeleryExecutor run SKIPPED"
+        warnings.warn(message, stacklevel=1)
+        print(f"\n{'!' * 78}\n{message}\n{'!' * 78}", file=sys.stderr)
+        pytest.skip(message)
     tag = uuid.uuid4().hex[:10]
     meta_db, warehouse_db = f"itaflow_celery_meta_{tag}", f"itaflow_celery_wh_{tag}"
     root = tmp_path_factory.mktemp("celery")
@@ -138,9 +142,9 @@ def stack(tmp_path_factory, mailbox):
         airflow.airflow("db", "migrate")
         airflow.start()
         api = Api(f"http://127.0.0.1:{port}")
-        wait_for(lambda: api.healthy(), 90, "the api-server to answer", airflow)
+        wait_for(lambda: api.healthy(), 180, "the api-server to answer", airflow)
         api.login("admin", password)
-        wait_for(lambda: all(api.has_dag(d) for d in (COLLECT, VALIDATE, COMPILE)), 90,
+        wait_for(lambda: all(api.has_dag(d) for d in (COLLECT, VALIDATE, COMPILE)), 180,
                  "the dag-processor to parse dags/", airflow)  # fmt: skip
         yield airflow, api, home, shared, env["ITAFLOW_WAREHOUSE_URL"]
     finally:
@@ -161,7 +165,7 @@ def wait_for(ready, seconds: float, what: str, airflow: AirflowStack):
     pytest.fail(f"timed out after {seconds}s waiting for {what}\n{airflow.tail()}")
 
 
-def wait_run(api: Api, airflow: AirflowStack, dag_id: str, run_id: str, seconds: float = 150):
+def wait_run(api: Api, airflow: AirflowStack, dag_id: str, run_id: str, seconds: float = 240):
     def ended():
         run = next((r for r in api.runs(dag_id) if r["dag_run_id"] == run_id), None)
         return run if run and run["state"] in ENDED else None
@@ -176,7 +180,7 @@ def wait_asset_run(api: Api, airflow: AirflowStack, dag_id: str, known: set[str]
         new = [r for r in api.runs(dag_id) if r["dag_run_id"] not in known]
         return new[0] if new and new[0]["state"] in ENDED else None
 
-    return wait_for(ended, 150, f"an asset-triggered {dag_id} run", airflow)
+    return wait_for(ended, 240, f"an asset-triggered {dag_id} run", airflow)
 
 
 def statuses(url: str) -> dict[str, str]:
