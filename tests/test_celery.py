@@ -30,11 +30,9 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from airflow_stack import AirflowStack, Api, free_port
+from pgtools import PG_URL, pg_admin, skip_loudly_without_pg
 from sqlalchemy import create_engine, text
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from airflow_stack import AirflowStack, Api, free_port  # noqa: E402
-from pgtools import PG_URL, pg_admin, skip_loudly_without_pg  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "tests" / "fixtures" / "seeds"
