@@ -58,13 +58,13 @@ def itaflow_validate_load():
         return pipeline.check_batch(submission_ids, settings.load(), run_id=run_id)
 
     @task(map_index_template="{{ batch_label }}")
-    def load_batch(results_path: str, run_id: str | None = None) -> dict:
+    def load_batch(results_key: str, run_id: str | None = None) -> dict:
         from airflow.sdk import get_current_context
 
         from itaflow import pipeline, settings
 
-        get_current_context()["batch_label"] = results_path.rsplit("/", 1)[-1]
-        return pipeline.load_batch(results_path, settings.load(), run_id=run_id)
+        get_current_context()["batch_label"] = results_key.rsplit("/", 1)[-1]
+        return pipeline.load_batch(results_key, settings.load(), run_id=run_id)
 
     @task(outlets=[WAREHOUSE], trigger_rule="all_done")
     def account(batches: list[list[int]]) -> dict:

@@ -1,8 +1,10 @@
 """The pipeline's stages as functions of (settings, plain data), one per DAG task.
 
 The DAG files only wire these together; everything here runs and is tested
-without Airflow. Big data moves between tasks as files under ``settings.work``;
-the functions return small JSON-able summaries (Airflow XComs).
+without Airflow. Big data moves between tasks through the warehouse or as files
+under ``settings.work`` in the shared folder every worker reaches (``ITAFLOW_SHARED``);
+a task hands the next one a key relative to that folder, never a path on its own
+disk. The functions return small JSON-able summaries (Airflow XComs).
 """
 
 from __future__ import annotations
@@ -138,16 +140,39 @@ def plan_batches(settings: Settings) -> list[list[int]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
+def handoff_path(key: str, settings: Settings) -> Path:
+    """The file behind a hand-off key, inside this worker's ``settings.work``; refuses a key
+    that leaves it (an absolute path from another host, ``..``)."""
+    root = settings.work.resolve()
+    path = (root / key).resolve()
+    if not path.is_relative_to(root):
+        raise ValueError(f"hand-off {key!r} is not inside the shared work folder {root}")
+    return path
+
+
 def check_batch(submission_ids: list[int], settings: Settings, run_id: str | None = None) -> str:
-    """Read, extract and check one batch (one GE validation); write the records, return the path."""
+    """Read, extract and check one batch (one GE validation); write the records to the shared
+    folder and return their key (relative to ``settings.work``) for ``load_batch``.
+
+    The key names the run and the batch's first and last id, and batches never share an
+    id, so mapped batches never write the same file; their loads never the same
+    submission.
+    """
+    run_id = _run_id(run_id)
+    name = f"{_safe(run_id)}-batch-{submission_ids[0]}-{submission_ids[-1]}"
+    key = f"{_safe(run_id)}/{name}.json"
+    target = handoff_path(key, settings)
+    target.parent.mkdir(parents=True, exist_ok=True)  # no shared folder: fail before the work
+
     from itaflow.checks import check_batch as run_checks
+    from itaflow.collect import stored_path_for
     from itaflow.process import read_and_extract, unreadable
     from itaflow.serde import write_records
     from itaflow.warehouse import get_submissions
 
-    run_id = _run_id(run_id)
+    subs = get_submissions(settings.warehouse_url, submission_ids)
     records, spent = [], []
-    for sub in get_submissions(settings.warehouse_url, submission_ids):
+    for sub in subs:
         started = time.monotonic()
         if not sub.get("stored_path"):
             record = unreadable(
@@ -158,20 +183,20 @@ def check_batch(submission_ids: list[int], settings: Settings, run_id: str | Non
                 "no stored original",
             )
         else:
+            # the kept original in this worker's view of the shared store, not the path
+            # the collecting worker happened to see
             record = read_and_extract(
-                Path(sub["stored_path"]), settings, display=sub["original_name"]
+                stored_path_for(settings.store, sub["sha256"]),
+                settings,
+                display=sub["original_name"],
             )
         record.sha256 = sub["sha256"]  # the registered identity, even for an unreadable file
         records.append(record)
         spent.append(time.monotonic() - started)
-    name = f"{_safe(run_id)}-batch-{submission_ids[0]}-{submission_ids[-1]}"
     run = run_checks(records, settings, data_docs=True, batch_name=name, spent=spent)
-    attribute_unreadable(
-        run.records, get_submissions(settings.warehouse_url, submission_ids), settings
-    )
-    path = settings.work / _safe(run_id) / f"{name}.json"
-    write_records(run.records, path)
-    return str(path)
+    attribute_unreadable(run.records, subs, settings)
+    write_records(run.records, target)
+    return key
 
 
 def attribute_unreadable(records: list[Any], subs: list[dict[str, Any]], settings: Settings) -> int:
@@ -201,12 +226,13 @@ def attribute_unreadable(records: list[Any], subs: list[dict[str, Any]], setting
     return tied
 
 
-def load_batch(results_path: str, settings: Settings, run_id: str | None = None) -> dict[str, Any]:
-    """Load one checked batch in one transaction (idempotent)."""
+def load_batch(results_key: str, settings: Settings, run_id: str | None = None) -> dict[str, Any]:
+    """Load one checked batch (``check_batch``'s key) in one transaction (idempotent)."""
     from itaflow.serde import read_records
     from itaflow.warehouse import load_batch as load
 
-    return load(settings.warehouse_url, read_records(Path(results_path)), run_id=_run_id(run_id))
+    records = read_records(handoff_path(results_key, settings))
+    return load(settings.warehouse_url, records, run_id=_run_id(run_id))
 
 
 def account(settings: Settings, batches: list[list[int]] | None = None) -> dict[str, Any]:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from itaflow import resources
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -134,15 +136,21 @@ class Settings:
     contacts_csv: Path | None = None  # lao_code,email; None: <home>/contacts.csv
     remind_lead_days: int = 14  # reminders start this many days before the due date
     remind_after_due_days: int = 30  # ... and stop this many days after it (the round closes)
+    office_name: str | None = None  # None: สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด<province>
+    officer_name: str | None = None  # the officer who signs the provincial report
+    officer_position: str | None = None
+    shared_dir: Path | None = None  # ITAFLOW_SHARED: a folder every worker reaches
 
     @property
     def contacts(self) -> Path:
         """The office's list of LAO e-mail addresses (``lao_code,email``)."""
         return self.contacts_csv or self.home / "contacts.csv"
 
-    office_name: str | None = None  # None: สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด<province>
-    officer_name: str | None = None  # the officer who signs the provincial report
-    officer_position: str | None = None
+    @property
+    def shared(self) -> Path:
+        """The folder every Airflow worker reaches (a shared volume in compose): the kept
+        originals and the batch hand-offs live here, never on one worker's own disk."""
+        return self.shared_dir or self.home
 
     @property
     def inbox(self) -> Path:
@@ -152,12 +160,12 @@ class Settings:
     @property
     def store(self) -> Path:
         """Originals kept under their hash, for provenance."""
-        return self.home / "store"
+        return self.shared / "store"
 
     @property
     def work(self) -> Path:
-        """Batch manifests and results passed between DAG tasks."""
-        return self.home / "work"
+        """Batch results a check task hands to its load task (under ``shared``)."""
+        return self.shared / "work"
 
     @property
     def outbox(self) -> Path:
@@ -193,8 +201,8 @@ def load() -> Settings:
     return Settings(
         home=home,
         warehouse_url=_env("ITAFLOW_WAREHOUSE_URL", f"sqlite:///{home / 'warehouse.db'}"),
-        reports_out=Path(_env("ITAFLOW_REPORTS_OUT", str(REPO_ROOT / "reports" / "out"))),
-        expectations_dir=Path(_env("ITAFLOW_EXPECTATIONS_DIR", str(REPO_ROOT / "expectations"))),
+        reports_out=Path(_env("ITAFLOW_REPORTS_OUT", str(resources.default_reports_out(home)))),
+        expectations_dir=Path(_env("ITAFLOW_EXPECTATIONS_DIR", str(resources.expectations_dir()))),
         province=os.environ.get("ITAFLOW_PROVINCE") or None,
         batch_size=int(_env("ITAFLOW_BATCH_SIZE", "50")),
         required_fields=_list("ITAFLOW_REQUIRED_FIELDS", "measure,steps,responsible,period,result"),
@@ -221,4 +229,7 @@ def load() -> Settings:
         office_name=os.environ.get("ITAFLOW_OFFICE_NAME") or None,
         officer_name=os.environ.get("ITAFLOW_OFFICER_NAME") or None,
         officer_position=os.environ.get("ITAFLOW_OFFICER_POSITION") or None,
+        shared_dir=Path(os.environ["ITAFLOW_SHARED"]).resolve()
+        if os.environ.get("ITAFLOW_SHARED")
+        else None,
     )

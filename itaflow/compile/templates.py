@@ -1,4 +1,4 @@
-"""The Jinja2 environments for the report and the mails (templates live in ``reports/``)."""
+"""The Jinja2 environments for the report and the mails (templates from ``itaflow.resources``)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import jinja2
 
-from itaflow.settings import REPO_ROOT
+from itaflow.resources import templates_dir
 
-TEMPLATES_DIR = REPO_ROOT / "reports"
+TEMPLATES_DIR = templates_dir()
 
 
 @lru_cache(maxsize=8)
