@@ -4,8 +4,8 @@ The same shape as ``docker-compose.yml`` without Docker: api-server, scheduler,
 dag-processor, triggerer and a Celery worker run as processes of this machine,
 with its PostgreSQL (one database for Airflow's metadata, one for the warehouse,
 both made here and dropped after) and its Redis as the broker. The DAGs are the
-repo's ``dags/``; runs are started through the REST API (JWT from ``/auth/token``)
-and by the asset that collect updates, never by ``dags test``. Tasks share nothing
+repo's ``dags/``; runs are started by collect's schedule, by the asset it updates
+and through the REST API (JWT from ``/auth/token``), never by ``dags test``. Tasks share nothing
 but the warehouse and the shared folder (``ITAFLOW_SHARED``). Mail goes through
 Airflow's ``smtp_default`` connection to an aiosmtpd server of this test.
 
