@@ -24,21 +24,30 @@ def round_label(fiscal_year: int, round_: str) -> str:
     return f"{fiscal_year} {labels.ROUNDS.get(round_, round_)}"
 
 
-def _state_counts(laos: list[LaoRoundStatus]) -> dict[str, Any]:
+def state_counts(laos: list[LaoRoundStatus]) -> dict[str, int]:
+    """Expected, received, on time, late, missing and each state: the one count of a
+    group of LAOs that the summary, the districts and the LAO types all show."""
     states = Counter(lao.state for lao in laos)
     expected = len(laos)
-    received = expected - states["missing"]
-    on_time = sum(1 for lao in laos if lao.on_time)
     return {
         "expected": expected,
-        "received": received,
-        "on_time": on_time,
+        "received": expected - states["missing"],
+        "on_time": sum(1 for lao in laos if lao.on_time),
         "late": sum(1 for lao in laos if lao.on_time is False),
         "missing": states["missing"],
-        "must_resubmit": states["rejected"] + states["quarantined"],
+        "accepted": states["accepted"],
+        "accepted_with_warnings": states["accepted_with_warnings"],
         "rejected": states["rejected"],
-        "reporting_rate": percent(received, expected),
-        "on_time_rate": percent(on_time, expected),
+        "quarantined": states["quarantined"],
+        "must_resubmit": states["rejected"] + states["quarantined"],
+    }
+
+
+def _with_rates(counts: dict[str, int]) -> dict[str, Any]:
+    return {
+        **counts,
+        "reporting_rate": percent(counts["received"], counts["expected"]),
+        "on_time_rate": percent(counts["on_time"], counts["expected"]),
     }
 
 
@@ -48,8 +57,11 @@ def type_rows(data: ReportData) -> list[dict[str, Any]]:
     for lao in data.laos:
         groups[lao.type_th or ""].append(lao)
     order = list(labels.LAO_TYPES) + sorted(k for k in groups if k not in labels.LAO_TYPES)
-    rows = [{"type": k or "ไม่ระบุประเภท", "total": False, **_state_counts(groups[k])} for k in order]
-    rows.append({"type": "รวม", "total": True, **_state_counts(data.laos)})
+    rows = [
+        {"type": k or "ไม่ระบุประเภท", "total": False, **_with_rates(state_counts(groups[k]))}
+        for k in order
+    ]
+    rows.append({"type": "รวม", "total": True, **_with_rates(state_counts(data.laos))})
     return rows
 
 

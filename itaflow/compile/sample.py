@@ -220,7 +220,7 @@ def sample_report_data(*, full_province: bool = False, hostile: bool = True) -> 
                     else [],
                 )
             )
-    _give_measures(laos, 2569, "H1", seed=2569)
+    measures = _give_measures(laos, 2569, "H1", seed=2569)
     _debris(laos)
     checks: dict[str, int] = {}
     for lao in laos:
@@ -263,7 +263,7 @@ def sample_report_data(*, full_province: bool = False, hostile: bool = True) -> 
                 "message": HOSTILE_TYPST,
             },
         ],
-        measures=[m for lao in laos for m in getattr(lao, "_measures", [])],
+        measures=measures,
         previous=[previous],
         trend=[
             _trend_row(previous),
@@ -285,8 +285,6 @@ def sample_report_data(*, full_province: bool = False, hostile: bool = True) -> 
         officer_name="นางสาวสมใจ ตั้งใจงาน",
         officer_position="นักวิเคราะห์นโยบายและแผนชำนาญการ",
     )
-    for lao in laos:
-        lao.__dict__.pop("_measures", None)
     return data
 
 
@@ -301,8 +299,11 @@ def _debris(laos: list[LaoRoundStatus]) -> None:
     laos[1].warnings += 1
 
 
-def _give_measures(laos: list[LaoRoundStatus], fiscal_year: int, round_: str, seed: int) -> None:
-    """Synthetic measures (itaflow.synth) for every LAO that sent something."""
+def _give_measures(
+    laos: list[LaoRoundStatus], fiscal_year: int, round_: str, seed: int
+) -> list[dict[str, object]]:
+    """Synthetic measures (itaflow.synth) for every LAO that sent something, as the
+    warehouse gives them; sets each LAO's submission id and measure counts."""
     from itaflow.registry import load as load_registry
     from itaflow.synth.records import make_record
 
@@ -310,6 +311,7 @@ def _give_measures(laos: list[LaoRoundStatus], fiscal_year: int, round_: str, se
     rng = random.Random(seed)
     # A pool of reports reused round-robin: a province's worth of make_record is slow.
     pool = [make_record(registry[lao.lao_code], fiscal_year, round_, rng) for lao in laos[:24]]
+    measures: list[dict[str, object]] = []
     for n, lao in enumerate(laos, 1):
         lao.submission_id = None
         if lao.state == "missing":
@@ -330,7 +332,8 @@ def _give_measures(laos: list[LaoRoundStatus], fiscal_year: int, round_: str, se
         lao.status_counts = {}
         for r in rows:
             lao.status_counts[r["status"]] = lao.status_counts.get(r["status"], 0) + 1
-        lao.__dict__["_measures"] = rows
+        measures.extend(rows)
+    return measures
 
 
 def _previous_round(laos: list[LaoRoundStatus]) -> ReportData:
@@ -357,7 +360,7 @@ def _previous_round(laos: list[LaoRoundStatus]) -> ReportData:
                 else [],
             )
         )
-    _give_measures(before, 2568, "H1", seed=2568)
+    measures = _give_measures(before, 2568, "H1", seed=2568)
     data = ReportData(
         fiscal_year=2568,
         round="H1",
@@ -367,7 +370,7 @@ def _previous_round(laos: list[LaoRoundStatus]) -> ReportData:
         due_date=date(2025, 4, 30),
         generated_at="2025-05-15T08:30:00",
         laos=before,
-        measures=[m for lao in before for m in lao.__dict__.pop("_measures", [])],
+        measures=measures,
     )
     return data
 

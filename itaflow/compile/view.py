@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from itaflow.compile import analysis, labels
 from itaflow.compile.activity import activity
+from itaflow.compile.analysis import percent, state_counts
 from itaflow.compile.thaidate import thai_date, thai_datetime
 from itaflow.models import Finding, LaoRoundStatus, ReportData
 
@@ -90,30 +91,6 @@ def safe_href(target: str) -> str | None:
     return path.as_uri() if path.is_absolute() else path.as_posix()
 
 
-def percent(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.1f}%" if whole else "–"
-
-
-def _counts(laos: list[LaoRoundStatus]) -> dict[str, int]:
-    states = defaultdict(int)
-    for lao in laos:
-        states[lao.state] += 1
-    expected = len(laos)
-    missing = states["missing"]
-    return {
-        "expected": expected,
-        "received": expected - missing,
-        "on_time": sum(1 for lao in laos if lao.on_time),
-        "late": sum(1 for lao in laos if lao.on_time is False),
-        "missing": missing,
-        "accepted": states["accepted"],
-        "accepted_with_warnings": states["accepted_with_warnings"],
-        "rejected": states["rejected"],
-        "quarantined": states["quarantined"],
-        "must_resubmit": states["rejected"] + states["quarantined"],
-    }
-
-
 def _finding(f: Finding) -> dict[str, Any]:
     return {
         "check": clean(f.check),
@@ -185,10 +162,10 @@ def _district_rows(data: ReportData) -> list[dict[str, Any]]:
         groups[name].append(lao)
     rows = []
     for name in sorted(groups, key=thai_key):
-        counts = _counts(groups[name])
+        counts = state_counts(groups[name])
         counts["reporting_rate"] = percent(counts["received"], counts["expected"])
         rows.append({"district": name, "total": False, **counts})
-    total = _counts(data.laos)
+    total = state_counts(data.laos)
     total["reporting_rate"] = percent(total["received"], total["expected"])
     rows.append({"district": "รวม", "total": True, **total})
     return rows
@@ -351,7 +328,7 @@ def report_view(data: ReportData) -> dict[str, Any]:
         data.laos, key=lambda x: (thai_key(clean(x.district)), thai_key(clean(x.name_th)))
     )
     laos = [lao_row(i, lao, head["due_short"]) for i, lao in enumerate(ordered, 1)]
-    counts = _counts(data.laos)
+    counts = state_counts(data.laos)
     summary = [{"key": k, "label": labels.SUMMARY[k], "value": v} for k, v in counts.items()]
     summary += [
         {

@@ -143,19 +143,6 @@ def _in_chunks(conn: Connection, name: str, ids: Sequence[int]) -> list[Any]:
     return rows
 
 
-def round_info(
-    engine: Engine | str | URL, fiscal_year: int, round: str, settings: Settings
-) -> dict[str, Any]:
-    """The round's period and due date: its stored row, else the configured defaults.
-
-    Read-only (a report is a read and must never write); ``ensure_round`` stores a row.
-    """
-    if round not in periods.ROUNDS:
-        raise ValueError(f"round must be one of {periods.ROUNDS}, not {round!r}")
-    with engine_for(engine).connect() as conn:
-        return _round_row(conn, fiscal_year, round) or round_defaults(fiscal_year, round, settings)
-
-
 def comparison_rounds(fiscal_year: int, round: str) -> list[tuple[int, str]]:
     """The rounds a report is compared with: the same round a year earlier, and for the
     annual round the 6-month round of the same year (H1 → FY)."""
