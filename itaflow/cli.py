@@ -193,6 +193,27 @@ def _print_status(result: dict, *, show_all: bool) -> None:
         console.print(f"ไฟล์ที่ระบุหน่วยงานไม่ได้: {len(result['unattributed_files'])} ไฟล์")
 
 
+def _cmd_remind(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from itaflow import pipeline, registry, remind, status
+
+    s = settings_mod.load()
+    try:
+        rnd = status.parse_round(args.round)
+        province = status.parse_province(args.province or s.province or "", registry.provinces())
+        day = date.fromisoformat(args.day) if args.day else date.today()
+    except (status.StatusArgumentError, ValueError) as exc:
+        print(f"itaflow remind: {exc}", file=sys.stderr)
+        return 2
+    pipeline.prepare_warehouse(s)
+    result = remind.send_reminders(
+        s, rnd.fiscal_year, rnd.round, day, province=province, force=args.force
+    )
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="itaflow",
@@ -248,6 +269,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--all", action="store_true", help="list every LAO, not only those that must act"
     )
     st.set_defaults(func=_cmd_status)
+
+    rm = sub.add_parser(
+        "remind", help="mail today's reminders and the office digest (itaflow_remind)"
+    )
+    rm.add_argument("--province", help="default: ITAFLOW_PROVINCE")
+    rm.add_argument("--round", required=True, help="2568-H1 or 2568-FY")
+    rm.add_argument("--day", help="YYYY-MM-DD (default: today); once per LAO and day")
+    rm.add_argument("--force", action="store_true", help="also outside the reminder window")
+    rm.set_defaults(func=_cmd_remind)
     return parser
 
 
