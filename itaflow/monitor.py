@@ -8,9 +8,11 @@ rate, on time), so the page says what the compiled report says. Submission text
 is made inert once here (``compile.view.clean``); the template escapes it again.
 
 Reading a round goes through ``itaflow.warehouse.report_data``. Its
-``ensure_round`` stores the configured period and due date the first time a
-round is read (the same row the compile DAG would store), so the page only
-reads rounds that exist (submissions or a ``rounds`` row) or the default round.
+``ensure_round`` keeps the round's row with the due date the settings give now
+(never frozen at first use), so the page only reads rounds that exist
+(submissions or a ``rounds`` row) or the default round. The figures come from
+``itaflow.status.summarize`` (the same as ``itaflow status``); the matrix and
+an LAO's history (every version, findings, originals by hash) are built here too.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from itaflow.compile.thaidate import thai_datetime
 from itaflow.compile.view import clean, heading_view, lao_row, percent, thai_key
 from itaflow.models import ReportData
 from itaflow.settings import Settings
+from itaflow.status import summarize
 
 # What an officer can filter the table by, in the order the page offers them.
 STATE_FILTERS: dict[str, str] = {
@@ -305,6 +308,12 @@ def _summary(counts: dict[str, int], expected: int, unmatched: int, query: Query
         ),
         card("late", labels.SUMMARY["late"], counts["late"], "warn", "late"),
         card("missing", labels.SUMMARY["missing"], counts["missing"], "bad", "missing"),
+        card(
+            "must_resubmit",
+            "ต้องส่งใหม่ (ต้องแก้ไข + เปิดไฟล์ไม่ได้)",
+            counts["rejected"] + counts["quarantined"],
+            "bad",
+        ),
         card("rejected", labels.SUMMARY["rejected"], counts["rejected"], "bad", "rejected"),
         card(
             "quarantined",
@@ -376,6 +385,7 @@ def build_view(
         "state_label": STATE_FILTERS.get(query.state, ""),
         "expected": len(rows),
         "counts": counts,
+        "figures": summarize(data),  # the same figures as ``itaflow status`` and the report
         "summary": _summary(counts, len(rows), len(unmatched), query),
         "states": [
             {"key": k, "label": v, "count": counts[k], "href": _href(query, state=k)}

@@ -409,6 +409,13 @@ def test_matrix_history_and_original_download(plugin, env):
     _log_in(plugin)
     try:
         client = TestClient(plugin.app)
+        from itaflow import status
+
+        page = client.get("/api/round", params={"fy": 2566, "round": "H1"}).json()
+        data = report_data(env.warehouse_url, 2566, "H1", PROVINCE, env)
+        assert page["figures"] == status.summarize(data)
+        cards = {c["key"]: c["value"] for c in page["summary"]}
+        assert cards["must_resubmit"] == page["figures"]["must_resubmit"] == 3
         matrix = client.get("/api/matrix", params={"fy": 2566, "round": "H1"}).json()
         assert matrix["query"]["fiscal_year"] == 2566  # opens on the round with submissions
         rows = {r["lao_code"]: r for d in matrix["districts"] for r in d["laos"]}
