@@ -891,7 +891,7 @@ def test_browser_logs_in_opens_matrix_and_history(world, airflow, tmp_path):
     try:
         browser.goto(f"{base}/itaflow/matrix?fy=2566&round=H1")
         assert "เข้าสู่ระบบ" in browser.js("document.body.innerText")  # refused before login
-        browser.goto(f"{base}/auth/login?next=/itaflow/matrix%3Ffy%3D2566%26round%3DH1")
+        browser.js("document.querySelector('a[href*=\"/auth/login\"]').click(); true")
         browser.wait("document.querySelector('input[type=password]') !== null")
         browser.js(
             """(() => {
