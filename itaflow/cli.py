@@ -132,17 +132,43 @@ def _cmd_compile(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_status(args: argparse.Namespace) -> int:
-    from itaflow import registry, status
-    from itaflow.warehouse import report_data
+def _settings_to_read() -> settings_mod.Settings:
+    """The settings, or, with nothing configured and no warehouse under ./var, the demo's
+    (``make demo`` keeps its data in var/demo): ``itaflow status`` right after the demo."""
+    import os
+    from pathlib import Path
+
+    from itaflow.warehouse import current
 
     s = settings_mod.load()
+    configured = os.environ.get("ITAFLOW_HOME") or os.environ.get("ITAFLOW_WAREHOUSE_URL")
+    demo = Path.cwd() / "var" / "demo"
+    unused = not (s.home / "warehouse.db").exists() or current(s.warehouse_url) is None
+    if not configured and (demo / "warehouse.db").exists() and unused:
+        print(f"(ใช้ข้อมูลของ make demo / using the demo's data: {demo})", file=sys.stderr)
+        return s.with_(home=demo, warehouse_url=f"sqlite:///{demo / 'warehouse.db'}")
+    return s
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from itaflow import registry, status
+    from itaflow.warehouse import current, report_data
+
+    s = _settings_to_read()
     try:
         rnd = status.parse_round(args.round)
         province = status.parse_province(args.province or s.province or "", registry.provinces())
     except status.StatusArgumentError as exc:
         print(f"itaflow status: {exc}", file=sys.stderr)
         return 2
+    if current(s.warehouse_url) is None:
+        print(
+            f"itaflow status: คลังข้อมูลยังว่าง ({s.warehouse_url}) ตั้งค่า ITAFLOW_HOME หรือ "
+            "ITAFLOW_WAREHOUSE_URL ให้ชี้ไปยังคลังข้อมูล / the warehouse is empty: set "
+            "ITAFLOW_HOME or ITAFLOW_WAREHOUSE_URL (after make demo: source scripts/env.sh)",
+            file=sys.stderr,
+        )
+        return 1
     data = report_data(s.warehouse_url, rnd.fiscal_year, rnd.round, province, s)
     result = status.round_status(data)
     if args.json:
