@@ -836,7 +836,8 @@ class Browser:
         port = int(port_file.read_text().split()[0])
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:
             page = next(t for t in json.load(r) if t["type"] == "page")
-        self.ws = connect(page["webSocketDebuggerUrl"], max_size=None, open_timeout=20)
+        self._connection = connect(page["webSocketDebuggerUrl"], max_size=None, open_timeout=20)
+        self.ws = self._connection.__enter__()  # closed in ``close``
         self.next_id = 0
 
     def call(self, method: str, **params):
@@ -872,7 +873,7 @@ class Browser:
         return data
 
     def close(self) -> None:
-        self.ws.close()
+        self._connection.__exit__(None, None, None)
         self.proc.terminate()
         self.proc.wait(20)
 
