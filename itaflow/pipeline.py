@@ -67,7 +67,8 @@ def check_batch(submission_ids: list[int], settings: Settings, run_id: str | Non
 
     run_id = _run_id(run_id)
     records = []
-    for sub in get_submissions(settings.warehouse_url, submission_ids):
+    subs = get_submissions(settings.warehouse_url, submission_ids)
+    for sub in subs:
         if not sub.get("stored_path"):
             record = unreadable(
                 sub["original_name"],
@@ -84,9 +85,7 @@ def check_batch(submission_ids: list[int], settings: Settings, run_id: str | Non
         records.append(record)
     name = f"{_safe(run_id)}-batch-{submission_ids[0]}-{submission_ids[-1]}"
     run = run_checks(records, settings, data_docs=True, batch_name=name)
-    attribute_unreadable(
-        run.records, get_submissions(settings.warehouse_url, submission_ids), settings
-    )
+    attribute_unreadable(run.records, subs, settings)
     path = settings.work / _safe(run_id) / f"{name}.json"
     write_records(run.records, path)
     return str(path)
@@ -104,7 +103,10 @@ def attribute_unreadable(records: list[Any], subs: list[dict[str, Any]], setting
     tied = 0
     for record in records:
         sub = by_sha.get(record.sha256)
-        if record.readable or record.agency.lao_code or sub is None:
+        unreadable_ = not record.readable or any(
+            f.check == "unreadable_file" for f in record.findings
+        )
+        if not unreadable_ or record.agency.lao_code or sub is None:
             continue
         if senders is None:
             senders = read_contacts(settings.contacts).by_email()
