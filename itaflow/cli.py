@@ -137,17 +137,43 @@ def _cmd_compile(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_status(args: argparse.Namespace) -> int:
-    from itaflow import registry, status
-    from itaflow.warehouse import report_data
+def _settings_to_read() -> settings_mod.Settings:
+    """The settings, or, with nothing configured and no warehouse under ./var, the demo's
+    (``make demo`` keeps its data in var/demo): ``itaflow status`` right after the demo."""
+    import os
+    from pathlib import Path
+
+    from itaflow.warehouse import current
 
     s = settings_mod.load()
+    configured = os.environ.get("ITAFLOW_HOME") or os.environ.get("ITAFLOW_WAREHOUSE_URL")
+    demo = Path.cwd() / "var" / "demo"
+    unused = not (s.home / "warehouse.db").exists() or current(s.warehouse_url) is None
+    if not configured and (demo / "warehouse.db").exists() and unused:
+        print(f"(ใช้ข้อมูลของ make demo / using the demo's data: {demo})", file=sys.stderr)
+        return s.with_(home=demo, warehouse_url=f"sqlite:///{demo / 'warehouse.db'}")
+    return s
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from itaflow import registry, status
+    from itaflow.warehouse import current, report_data
+
+    s = _settings_to_read()
     try:
         rnd = status.parse_round(args.round)
         province = status.parse_province(args.province or s.province or "", registry.provinces())
     except status.StatusArgumentError as exc:
         print(f"itaflow status: {exc}", file=sys.stderr)
         return 2
+    if current(s.warehouse_url) is None:
+        print(
+            f"itaflow status: คลังข้อมูลยังว่าง ({s.warehouse_url}) ตั้งค่า ITAFLOW_HOME หรือ "
+            "ITAFLOW_WAREHOUSE_URL ให้ชี้ไปยังคลังข้อมูล / the warehouse is empty: set "
+            "ITAFLOW_HOME or ITAFLOW_WAREHOUSE_URL (after make demo: source scripts/env.sh)",
+            file=sys.stderr,
+        )
+        return 1
     data = report_data(s.warehouse_url, rnd.fiscal_year, rnd.round, province, s)
     result = status.round_status(data)
     if args.json:
@@ -196,6 +222,27 @@ def _print_status(result: dict, *, show_all: bool) -> None:
     console.print(table)
     if result["unattributed_files"]:
         console.print(f"ไฟล์ที่ระบุหน่วยงานไม่ได้: {len(result['unattributed_files'])} ไฟล์")
+
+
+def _cmd_remind(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from itaflow import pipeline, registry, remind, status
+
+    s = settings_mod.load()
+    try:
+        rnd = status.parse_round(args.round)
+        province = status.parse_province(args.province or s.province or "", registry.provinces())
+        day = date.fromisoformat(args.day) if args.day else date.today()
+    except (status.StatusArgumentError, ValueError) as exc:
+        print(f"itaflow remind: {exc}", file=sys.stderr)
+        return 2
+    pipeline.prepare_warehouse(s)
+    result = remind.send_reminders(
+        s, rnd.fiscal_year, rnd.round, day, province=province, force=args.force
+    )
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -258,6 +305,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--all", action="store_true", help="list every LAO, not only those that must act"
     )
     st.set_defaults(func=_cmd_status)
+
+    rm = sub.add_parser(
+        "remind", help="mail today's reminders and the office digest (itaflow_remind)"
+    )
+    rm.add_argument("--province", help="default: ITAFLOW_PROVINCE")
+    rm.add_argument("--round", required=True, help="2568-H1 or 2568-FY")
+    rm.add_argument("--day", help="YYYY-MM-DD (default: today); once per LAO and day")
+    rm.add_argument("--force", action="store_true", help="also outside the reminder window")
+    rm.set_defaults(func=_cmd_remind)
     return parser
 
 

@@ -8,9 +8,11 @@ rate, on time), so the page says what the compiled report says. Submission text
 is made inert once here (``compile.view.clean``); the template escapes it again.
 
 Reading a round goes through ``itaflow.warehouse.report_data``. Its
-``ensure_round`` stores the configured period and due date the first time a
-round is read (the same row the compile DAG would store), so the page only
-reads rounds that exist (submissions or a ``rounds`` row) or the default round.
+``ensure_round`` keeps the round's row with the due date the settings give now
+(never frozen at first use), so the page only reads rounds that exist
+(submissions or a ``rounds`` row) or the default round. The figures come from
+``itaflow.status.summarize`` (the same as ``itaflow status``); the matrix and
+an LAO's history (every version, findings, originals by hash) are built here too.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from itaflow.compile.thaidate import thai_datetime
 from itaflow.compile.view import clean, heading_view, lao_row, percent, thai_key
 from itaflow.models import ReportData
 from itaflow.settings import Settings
+from itaflow.status import summarize
 
 # What an officer can filter the table by, in the order the page offers them.
 STATE_FILTERS: dict[str, str] = {
@@ -305,6 +308,12 @@ def _summary(counts: dict[str, int], expected: int, unmatched: int, query: Query
         ),
         card("late", labels.SUMMARY["late"], counts["late"], "warn", "late"),
         card("missing", labels.SUMMARY["missing"], counts["missing"], "bad", "missing"),
+        card(
+            "must_resubmit",
+            "ต้องส่งใหม่ (ต้องแก้ไข + เปิดไฟล์ไม่ได้)",
+            counts["rejected"] + counts["quarantined"],
+            "bad",
+        ),
         card("rejected", labels.SUMMARY["rejected"], counts["rejected"], "bad", "rejected"),
         card(
             "quarantined",
@@ -376,6 +385,7 @@ def build_view(
         "state_label": STATE_FILTERS.get(query.state, ""),
         "expected": len(rows),
         "counts": counts,
+        "figures": summarize(data),  # the same figures as ``itaflow status`` and the report
         "summary": _summary(counts, len(rows), len(unmatched), query),
         "states": [
             {"key": k, "label": v, "count": counts[k], "href": _href(query, state=k)}
@@ -413,17 +423,15 @@ _FORMAT_TH = {"html": "หน้าเว็บ (HTML)", "pdf": "PDF", "xlsx": "
 
 
 def list_reports(folder: Path) -> list[dict[str, Any]]:
-    """The compiled reports in ``folder`` (``ita-*.html|pdf|xlsx``), newest first.
+    """The compiled reports (``ita-*.html|pdf|xlsx``) in ``folder`` and in its round
+    folders (``<fiscal year>-<round>/``, where ``compile`` files them), newest first.
 
-    Only regular files directly in the folder: no links, no sub-folders, so serving
-    a name from this list can never reach outside it.
+    Only regular files, no links, and only those two levels: serving a name from this
+    list can never reach outside the folder.
     """
     from itaflow.warehouse.db import BANGKOK
 
-    try:
-        entries = list(Path(folder).iterdir())
-    except OSError:
-        return []
+    entries = _report_entries(Path(folder))
     found = []
     for path in entries:
         if not REPORT_FILE.match(path.name) or path.is_symlink() or not path.is_file():
@@ -453,6 +461,27 @@ def list_reports(folder: Path) -> list[dict[str, Any]]:
     return found
 
 
+ROUND_DIR = re.compile(r"^\d{4}-(H1|FY)$")
+
+
+def _report_entries(folder: Path) -> list[Path]:
+    """Files directly in ``folder`` and in its round folders; never through a link."""
+    try:
+        top = list(folder.iterdir())
+    except OSError:
+        return []
+    entries = []
+    for path in top:
+        if ROUND_DIR.match(path.name) and path.is_dir() and not path.is_symlink():
+            try:
+                entries.extend(path.iterdir())
+            except OSError:
+                continue
+        else:
+            entries.append(path)
+    return entries
+
+
 def _size_th(size: int) -> str:
     if size < 1024:
         return f"{size} ไบต์"
@@ -463,10 +492,9 @@ def _size_th(size: int) -> str:
 
 def report_file(folder: Path, name: str) -> Path | None:
     """The path of a compiled report named ``name``, only if ``list_reports`` lists it."""
-    for item in list_reports(folder):
-        if item["name"] == name:
-            return Path(folder) / item["name"]
-    return None
+    if not any(item["name"] == name for item in list_reports(folder)):
+        return None
+    return next(p for p in _report_entries(Path(folder)) if p.name == name)
 
 
 # --- one call for the page and the API ---------------------------------------------------

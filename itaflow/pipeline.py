@@ -211,7 +211,10 @@ def attribute_unreadable(records: list[Any], subs: list[dict[str, Any]], setting
     tied = 0
     for record in records:
         sub = by_sha.get(record.sha256)
-        if record.readable or record.agency.lao_code or sub is None:
+        unreadable_ = not record.readable or any(
+            f.check == "unreadable_file" for f in record.findings
+        )
+        if not unreadable_ or record.agency.lao_code or sub is None:
             continue
         if senders is None:
             senders = read_contacts(settings.contacts).by_email()

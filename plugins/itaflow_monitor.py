@@ -114,12 +114,22 @@ def _wants_html(request: Request) -> bool:
     return "/api/" not in request.url.path and "text/html" in request.headers.get("accept", "")
 
 
-def _error_page(status: int, message: str, base: str) -> HTMLResponse:
+def _login_link(request: Request) -> str:
+    """A link to Airflow's login page that comes back here (empty when there is none)."""
+    try:
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        url = auth_manager().get_url_login(next_url=here)
+    except Exception:  # no auth manager outside Airflow
+        return ""
+    return f'<p><a href="{html.escape(url)}">เข้าสู่ระบบ / log in</a></p>'
+
+
+def _error_page(status: int, message: str, base: str, extra: str = "") -> HTMLResponse:
     body = (
         '<!DOCTYPE html><html lang="th"><head><meta charset="utf-8">'
         f"<title>{html.escape(NAV_NAME)}</title>"
         '<style>body{font-family:"Sarabun","Noto Sans Thai",sans-serif;margin:2rem;}</style>'
-        f"</head><body><h1>{html.escape(NAV_NAME)}</h1><p>{html.escape(message)}</p>"
+        f"</head><body><h1>{html.escape(NAV_NAME)}</h1><p>{html.escape(message)}</p>{extra}"
         f'<p><a href="{html.escape(base)}">กลับไปหน้ารอบล่าสุด</a></p></body></html>'
     )
     return HTMLResponse(body, status_code=status, headers=PAGE_HEADERS)
@@ -171,7 +181,8 @@ def create_app(
         headers = dict(exc.headers or {})
         if _wants_html(request):
             message = _STATUS_TH.get(exc.status_code, str(exc.detail))
-            response = _error_page(exc.status_code, message, _base(request))
+            extra = _login_link(request) if exc.status_code == 401 else ""
+            response = _error_page(exc.status_code, message, _base(request), extra)
             response.headers.update(headers)
             return response
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)

@@ -59,3 +59,4 @@ $UV run itaflow where
 echo "log:        $log"
 echo
 echo "Monitoring view (Airflow UI, page ติดตามการส่งรายงาน): make ui, then open http://localhost:8080/itaflow/"
+echo "Round status in the terminal: uv run itaflow status --province $ITAFLOW_PROVINCE --round 2568-FY [--json]"

@@ -413,6 +413,13 @@ def test_matrix_history_and_original_download(plugin, env):
     _log_in(plugin)
     try:
         client = TestClient(plugin.app)
+        from itaflow import status
+
+        page = client.get("/api/round", params={"fy": 2566, "round": "H1"}).json()
+        data = report_data(env.warehouse_url, 2566, "H1", PROVINCE, env)
+        assert page["figures"] == status.summarize(data)
+        cards = {c["key"]: c["value"] for c in page["summary"]}
+        assert cards["must_resubmit"] == page["figures"]["must_resubmit"] == 3
         matrix = client.get("/api/matrix", params={"fy": 2566, "round": "H1"}).json()
         assert matrix["query"]["fiscal_year"] == 2566  # opens on the round with submissions
         rows = {r["lao_code"]: r for d in matrix["districts"] for r in d["laos"]}
@@ -833,7 +840,8 @@ class Browser:
         port = int(port_file.read_text().split()[0])
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:
             page = next(t for t in json.load(r) if t["type"] == "page")
-        self.ws = connect(page["webSocketDebuggerUrl"], max_size=None, open_timeout=20)
+        self._connection = connect(page["webSocketDebuggerUrl"], max_size=None, open_timeout=20)
+        self.ws = self._connection.__enter__()  # closed in ``close``
         self.next_id = 0
 
     def call(self, method: str, **params):
@@ -869,7 +877,7 @@ class Browser:
         return data
 
     def close(self) -> None:
-        self.ws.close()
+        self._connection.__exit__(None, None, None)
         self.proc.terminate()
         self.proc.wait(20)
 
@@ -888,7 +896,7 @@ def test_browser_logs_in_opens_matrix_and_history(world, airflow, tmp_path):
     try:
         browser.goto(f"{base}/itaflow/matrix?fy=2566&round=H1")
         assert "เข้าสู่ระบบ" in browser.js("document.body.innerText")  # refused before login
-        browser.goto(f"{base}/auth/login?next=/itaflow/matrix%3Ffy%3D2566%26round%3DH1")
+        browser.js("document.querySelector('a[href*=\"/auth/login\"]').click(); true")
         browser.wait("document.querySelector('input[type=password]') !== null")
         browser.js(
             """(() => {
@@ -941,3 +949,17 @@ def test_browser_logs_in_opens_matrix_and_history(world, airflow, tmp_path):
             shutil.copyfile(tmp_path / "history.png", Path(keep).with_name("history.png"))
     finally:
         browser.close()
+
+
+def test_reports_filed_in_round_folders_are_listed_and_served(tmp_path):
+    """compile files its outputs under ``<fiscal year>-<round>/``: the page lists them."""
+    (tmp_path / "2568-FY").mkdir()
+    (tmp_path / "2568-FY" / "ita-2568-FY-นครราชสีมา.pdf").write_bytes(b"%PDF-1.7")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "ita-2568-FY-x.pdf").write_bytes(b"%PDF-1.7")
+    (tmp_path / "2567-H1").symlink_to(tmp_path / "other")
+    names = {f["name"] for f in monitor.list_reports(tmp_path)}
+    assert names == {"ita-2568-FY-นครราชสีมา.pdf"}
+    served = monitor.report_file(tmp_path, "ita-2568-FY-นครราชสีมา.pdf")
+    assert served == tmp_path / "2568-FY" / "ita-2568-FY-นครราชสีมา.pdf"
+    assert monitor.report_file(tmp_path, "ita-2568-FY-x.pdf") is None

@@ -195,3 +195,42 @@ def test_remind_dag_twice_on_one_day_mails_once(tmp_path, smtp):
     reminders = [m for m in server.messages if "office@" not in _to(m)]
     assert [_to(m) for m in reminders] == ["lao@example.go.th"]
     assert len([m for m in server.messages if "office@" in _to(m)]) == 1
+
+
+class Refusing(Collector):
+    """Refuses one address until told otherwise (a mailbox that is full today)."""
+
+    def __init__(self, refused: str) -> None:
+        super().__init__()
+        self.refused = refused
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address == self.refused:
+            return "550 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_refused_reminder_fails_the_run_and_the_retry_sends_only_it(world):
+    from itaflow.mail import DeliveryError
+
+    handler = Refusing("lao4@example.go.th")  # MISSING_WITH_CONTACT
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        config = SmtpConfig(host="127.0.0.1", port=port)
+        with pytest.raises(DeliveryError):
+            remind.send_reminders(world, 2566, "H1", DAY, smtp=config)
+        rows = {r["lao_code"]: r for r in reminders_on(world.warehouse_url, 2566, "H1", DAY)}
+        assert rows[MISSING_WITH_CONTACT.lao_code]["status"] == "failed"
+        assert sum(r["status"] == "sent" for r in rows.values()) == 3
+        sent_before = len(handler.messages)  # three reminders and the digest
+        handler.refused = ""
+        retry = remind.send_reminders(world, 2566, "H1", DAY, smtp=config)
+        assert retry["sent"] == [MISSING_WITH_CONTACT.lao_code] and len(retry["already_today"]) == 3
+        assert len(handler.messages) == sent_before + 2  # the one reminder + a new digest
+    finally:
+        controller.stop()

@@ -225,3 +225,19 @@ def test_due_dates_follow_settings_each_time(warehouse_url, tmp_path, monkeypatc
             load()
         assert main(["status", "--round", "2568-FY"]) == 2
         monkeypatch.delenv(name)
+
+
+def test_status_right_after_make_demo_reads_the_demos_warehouse(tmp_path, monkeypatch, capsys):
+    """Nothing configured, no warehouse under ./var: the demo's (var/demo) is read."""
+    demo = tmp_path / "var" / "demo"
+    url = f"sqlite:///{demo / 'warehouse.db'}"
+    fill(url, load().with_(home=demo, warehouse_url=url, province=PROVINCE))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ITAFLOW_HOME", raising=False)
+    monkeypatch.delenv("ITAFLOW_WAREHOUSE_URL", raising=False)
+    assert main(["status", "--province", PROVINCE, "--round", "2566-H1", "--json"]) == 0
+    out = capsys.readouterr()
+    assert json.loads(out.out)["summary"]["received"] == 5 and "make demo" in out.err
+    monkeypatch.setenv("ITAFLOW_HOME", str(tmp_path / "elsewhere"))  # configured: no fallback
+    assert main(["status", "--province", PROVINCE, "--round", "2566-H1"]) == 1
+    assert "ITAFLOW_HOME" in capsys.readouterr().err
