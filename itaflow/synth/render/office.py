@@ -35,6 +35,7 @@ class OfficeStyle:
     font: str = "TH SarabunPSK"  # not installed: LibreOffice substitutes it, as on most PCs
     size: float = 14
     margin_cm: float = 1.5
+    distribute: bool = False  # Thai distributed alignment: Word spreads letters across the line
 
 
 def _repeat_header(row) -> None:
@@ -45,17 +46,19 @@ def _repeat_header(row) -> None:
     tr_pr.append(flag)
 
 
-def _fill(cell, text: str, bold: bool = False) -> None:
+def _fill(cell, text: str, bold: bool = False, distribute: bool = False) -> None:
     """One paragraph per line, as people type items into Word cells."""
     parts = text.split("\n") if text else [""]
     first = cell.paragraphs[0]
     for i, part in enumerate(parts):
         p = first if i == 0 else cell.add_paragraph()
         p.paragraph_format.space_after = Pt(0)
+        if distribute:
+            p.alignment = WD_ALIGN_PARAGRAPH.THAI_JUSTIFY
         p.add_run(part).bold = bold
 
 
-def _grid(document, grid: Grid, usable_cm: float) -> None:
+def _grid(document, grid: Grid, usable_cm: float, distribute: bool) -> None:
     n = len(grid.header)
     table = document.add_table(rows=1, cols=n)
     table.style = "Table Grid"
@@ -73,7 +76,7 @@ def _grid(document, grid: Grid, usable_cm: float) -> None:
             _fill(row.cells[0].merge(row.cells[-1]), cells[0], bold=True)
         else:
             for cell, text in zip(row.cells, cells, strict=False):
-                _fill(cell, text)
+                _fill(cell, text, distribute=distribute)
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width  # w:gridCol, which LibreOffice lays out by
     for row in table.rows:
@@ -107,8 +110,10 @@ def docx_of(pieces: list[Piece], style: OfficeStyle, path: Path) -> Path:
             p = document.add_paragraph()
             p.add_run(piece.text).bold = piece.bold
             p.alignment = _ALIGN[piece.align]
+            if style.distribute and piece.align == "left":
+                p.alignment = WD_ALIGN_PARAGRAPH.THAI_JUSTIFY
         else:
-            _grid(document, piece, usable)
+            _grid(document, piece, usable, style.distribute)
             document.add_paragraph("")
     document.save(str(path))
     return path

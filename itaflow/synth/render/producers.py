@@ -37,6 +37,11 @@ OFFICE_LAYOUTS: dict[str, tuple[OfficeStyle, str, bool | None]] = {
     "lo_grouped": (OfficeStyle(landscape=False, font="TH SarabunPSK", size=14), "one", None),
     "lo_landscape": (OfficeStyle(landscape=True, font="Norasi", size=12), "group", True),
     "lo_long": (OfficeStyle(landscape=False, font="Loma", size=13, margin_cm=1.2), "one", False),
+    "lo_distributed": (
+        OfficeStyle(landscape=True, font="TH SarabunPSK", size=14, distribute=True),
+        "pairs",
+        None,
+    ),
 }
 WEB_LAYOUTS: dict[str, tuple[WebStyle, str, bool | None]] = {
     "chrome_table": (WebStyle(landscape=False, font="Sarabun", size_pt=11), "one", None),
