@@ -4,11 +4,13 @@ For each text seed in tests/fixtures/seeds, the document it reads as (its paragr
 and tables) is rendered by every producer of ``itaflow.synth.render.producers``
 (LibreOffice PDF, Chromium PDF, the Typst PDF, a LibreOffice-saved .docx) into
 tests/fixtures/producers/<seed>/<producer>_<layout>.<ext>; the layout rotates with
-the seed so the three seeds cover every layout. ``manifest.json`` says which file
+the seed, and layouts beyond the third go to the seeds in turn, so every layout of
+every producer has a fixture. ``manifest.json`` says which file
 came from which seed, producer, layout and program version, so that tests can
 check the readings without LibreOffice or Chromium installed.
 
     uv run python scripts/make_producer_fixtures.py [--only SEED_STEM] [--producers a,b]
+                                                    [--missing-only]
 """
 
 from __future__ import annotations
@@ -41,10 +43,19 @@ def version(producer: str) -> str:
     return done.stdout.strip().splitlines()[0] if done.stdout.strip() else exe
 
 
+def layouts_for(producer: str, k: int, seeds: int) -> list[str]:
+    """The layouts seed number ``k`` of ``seeds`` is rendered in by ``producer``."""
+    layouts = LAYOUTS[producer]
+    return [layouts[k % len(layouts)]] + [
+        lay for j, lay in enumerate(layouts) if j >= seeds and j % seeds == k
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--only", help="one seed stem")
     ap.add_argument("--producers", default=",".join(PRODUCERS))
+    ap.add_argument("--missing-only", action="store_true", help="keep files already there")
     args = ap.parse_args(argv)
     producers = [p for p in args.producers.split(",") if p]
     seeds = sorted(SEEDS.glob("*.txt"))
@@ -59,17 +70,19 @@ def main(argv: list[str] | None = None) -> int:
         folder = OUT / seed.stem
         folder.mkdir(parents=True, exist_ok=True)
         for producer in producers:
-            layout = LAYOUTS[producer][k % len(LAYOUTS[producer])]
-            path = folder / f"{producer}_{layout}{SUFFIX[producer]}"
-            jobs.append(Job(producer, layout, path, pieces=pieces))
-            entries.append(
-                {
-                    "seed": seed.name,
-                    "file": str(path.relative_to(OUT)),
-                    "producer": producer,
-                    "layout": layout,
-                }
-            )
+            for layout in layouts_for(producer, k, len(seeds)):
+                path = folder / f"{producer}_{layout}{SUFFIX[producer]}"
+                if args.missing_only and path.is_file():
+                    continue
+                jobs.append(Job(producer, layout, path, pieces=pieces))
+                entries.append(
+                    {
+                        "seed": seed.name,
+                        "file": str(path.relative_to(OUT)),
+                        "producer": producer,
+                        "layout": layout,
+                    }
+                )
     started = time.perf_counter()
     skipped = produce(jobs)
     seconds = time.perf_counter() - started
