@@ -26,6 +26,7 @@ class WebStyle:
     size_pt: float = 11
     paragraphs: bool = False  # cell items as <p> (pasted from Word) instead of <br>
     ruled: bool = True
+    furniture: bool = False  # print the browser's header and footer (date, title, URL, page n/N)
 
 
 def font_file(name: str) -> Path:
@@ -80,9 +81,10 @@ th {{ border-bottom: 0.8pt solid #000; }}
 td p {{ margin: 0; }}
 p {{ margin: 0.2em 0; }}
 """
+    title = next((p.text for p in pieces if isinstance(p, Para)), "report")
     out = [
         "<!DOCTYPE html>",
-        '<html lang="th"><head><meta charset="utf-8"><title>report</title>',
+        f'<html lang="th"><head><meta charset="utf-8"><title>{escape(title)}</title>',
         f"<style>{css}</style></head><body>",
     ]
     for piece in pieces:

@@ -36,6 +36,7 @@ class OfficeStyle:
     size: float = 14
     margin_cm: float = 1.5
     distribute: bool = False  # Thai distributed alignment: Word spreads letters across the line
+    furniture: bool = False  # the title in the page header, "หน้า N" in the footer of every page
 
 
 def _repeat_header(row) -> None:
@@ -56,6 +57,24 @@ def _fill(cell, text: str, bold: bool = False, distribute: bool = False) -> None
         if distribute:
             p.alignment = WD_ALIGN_PARAGRAPH.THAI_JUSTIFY
         p.add_run(part).bold = bold
+
+
+def _furniture(section, title: str) -> None:
+    """Page header and footer, printed on every page between the tables' rows."""
+    head = section.header.paragraphs[0]
+    head.text = title
+    head.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    foot = section.footer.paragraphs[0]
+    foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    foot.add_run("หน้า ")
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    foot._p.append(field)
 
 
 def _grid(document, grid: Grid, usable_cm: float, distribute: bool) -> None:
@@ -104,6 +123,8 @@ def docx_of(pieces: list[Piece], style: OfficeStyle, path: Path) -> Path:
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = section.page_height, section.page_width
     section.left_margin = section.right_margin = Cm(style.margin_cm)
+    if style.furniture:
+        _furniture(section, next((p.text for p in pieces if isinstance(p, Para)), ""))
     usable = (section.page_width - section.left_margin - section.right_margin) / 360000
     for piece in pieces:
         if isinstance(piece, Para):

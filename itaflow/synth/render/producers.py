@@ -19,7 +19,7 @@ import json
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import fontpkg_sarabun
@@ -28,7 +28,7 @@ import typst
 from itaflow.models import SubmissionRecord
 from itaflow.synth.render import pdf
 from itaflow.synth.render.browser import WebStyle, html_of
-from itaflow.synth.render.compose import compose
+from itaflow.synth.render.compose import compose, rng_for
 from itaflow.synth.render.office import OfficeStyle, docx_of
 from itaflow.synth.render.sheet import Grid, Piece, from_doc
 
@@ -38,7 +38,7 @@ OFFICE_LAYOUTS: dict[str, tuple[OfficeStyle, str, bool | None]] = {
     "lo_landscape": (OfficeStyle(landscape=True, font="Norasi", size=12), "group", True),
     "lo_long": (OfficeStyle(landscape=False, font="Loma", size=13, margin_cm=1.2), "one", False),
     "lo_distributed": (
-        OfficeStyle(landscape=True, font="TH SarabunPSK", size=14, distribute=True),
+        OfficeStyle(landscape=True, font="TH SarabunPSK", size=14, distribute=True, furniture=True),
         "pairs",
         None,
     ),
@@ -51,7 +51,15 @@ WEB_LAYOUTS: dict[str, tuple[WebStyle, str, bool | None]] = {
         True,
     ),
     "chrome_long": (WebStyle(landscape=False, font="Loma", size_pt=13), "one", False),
+    "chrome_print": (
+        WebStyle(landscape=False, font="Norasi", size_pt=12, furniture=True),
+        "group",
+        None,
+    ),
 }
+# Faces a record's file may be set in instead of its layout's (drawn from the record's seed).
+OFFICE_FONTS = ("TH SarabunPSK", "TH Sarabun New", "Laksaman", "Garuda", "Norasi", "Loma")
+WEB_FONTS = ("Sarabun", "Loma", "Garuda", "Norasi", "Kinnari", "Laksaman")
 LAYOUTS: dict[str, tuple[str, ...]] = {
     "typst": pdf.LAYOUTS,
     "libreoffice": tuple(OFFICE_LAYOUTS),
@@ -71,7 +79,6 @@ CHROMIUM_FLAGS = (
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
-    "--no-pdf-header-footer",
     "--allow-file-access-from-files",
 )
 TIMEOUT = 600  # seconds for one outside program call (a whole soffice batch)
@@ -106,6 +113,19 @@ def missing(producer: str) -> str | None:
             f"(install the Debian package {package})"
         )
     return None
+
+
+def style_of(job: Job) -> OfficeStyle | WebStyle:
+    """The layout's style; a record's file varies its face and size as its author would."""
+    style = (OFFICE_LAYOUTS.get(job.layout) or WEB_LAYOUTS[job.layout])[0]
+    if job.record is None:
+        return style
+    rng = rng_for(job.record, "producer")
+    if rng.random() < 0.5:
+        return style
+    if isinstance(style, OfficeStyle):
+        return replace(style, font=rng.choice(OFFICE_FONTS), size=style.size + rng.choice([-1, 1]))
+    return replace(style, font=rng.choice(WEB_FONTS), size_pt=style.size_pt + rng.choice([-1, 1]))
 
 
 def _pieces(job: Job) -> list[Piece]:
@@ -168,7 +188,8 @@ def _soffice(jobs: list[Job], target: str, tmp: Path) -> None:
     out.mkdir()
     names = []
     for i, job in enumerate(jobs):
-        style = OFFICE_LAYOUTS[job.layout][0]
+        style = style_of(job)
+        assert isinstance(style, OfficeStyle)
         names.append(str(docx_of(_pieces(job), style, src / f"{i:05d}.docx")))
     profile = (tmp / "lo-profile").as_uri()
     convert = "pdf:writer_pdf_Export" if target == "pdf" else "docx:MS Word 2007 XML"
@@ -188,9 +209,13 @@ def _chromium(jobs: list[Job], tmp: Path) -> None:
     profile = tmp / "chromium-profile"
     for i, job in enumerate(jobs):
         page = tmp / f"{i:05d}.html"
-        page.write_text(html_of(_pieces(job), WEB_LAYOUTS[job.layout][0]), encoding="utf-8")
+        style = style_of(job)
+        assert isinstance(style, WebStyle)
+        page.write_text(html_of(_pieces(job), style), encoding="utf-8")
         made = tmp / f"{i:05d}.pdf"
         cmd = [exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={made}"]
+        if not style.furniture:
+            cmd.append("--no-pdf-header-footer")
         _run([*cmd, page.as_uri()], "chromium --print-to-pdf")
         if not made.is_file():
             raise RuntimeError(f"chromium printed no PDF for {job.path.name}")
