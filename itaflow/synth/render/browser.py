@@ -27,6 +27,7 @@ class WebStyle:
     paragraphs: bool = False  # cell items as <p> (pasted from Word) instead of <br>
     ruled: bool = True
     furniture: bool = False  # print the browser's header and footer (date, title, URL, page n/N)
+    rowspan: bool = False  # a row per step/result item, the measure's other cells spanning them
 
 
 def font_file(name: str) -> Path:
@@ -48,16 +49,33 @@ def _cell(text: str, paragraphs: bool) -> str:
     return "".join(f"<p>{t}</p>" for t in parts) if paragraphs else "<br>".join(parts)
 
 
-def _grid(grid: Grid, paragraphs: bool) -> list[str]:
+def _split_rows(cells: list[str], split: list[bool], paragraphs: bool) -> list[str]:
+    """One measure over several <tr>: an item per row in split columns, others rowspan."""
+    items = [c.split("\n") if c else [""] for c in cells]
+    height = max([len(i) for i, s in zip(items, split, strict=True) if s] or [1])
+    rows: list[list[str]] = [[] for _ in range(height)]
+    for text, parts, s in zip(cells, items, split, strict=True):
+        if s:
+            for k in range(height):
+                rows[k].append(f"<td>{escape(parts[k]) if k < len(parts) else ''}</td>")
+        else:
+            rows[0].append(f'<td rowspan="{height}">{_cell(text, paragraphs)}</td>')
+    return ["<tr>" + "".join(r) + "</tr>" for r in rows]
+
+
+def _grid(grid: Grid, paragraphs: bool, rowspan: bool = False) -> list[str]:
     weights = grid.weights()
     out = ["<table>", "<colgroup>"]
     out += [f'<col style="width:{100 * w / sum(weights):.1f}%">' for w in weights]
     out.append("</colgroup><thead><tr>")
     out += [f"<th>{_cell(h, False)}</th>" for h in grid.header]
     out.append("</tr></thead><tbody>")
+    split = grid.split_columns()
     for kind, cells in grid.rows:
         if kind == "group":
             out.append(f'<tr><td colspan="{len(grid.header)}"><b>{escape(cells[0])}</b></td></tr>')
+        elif rowspan and any(split):
+            out += _split_rows(cells, split, paragraphs)
         else:
             out.append(
                 "<tr>" + "".join(f"<td>{_cell(c, paragraphs)}</td>" for c in cells) + "</tr>"
@@ -92,7 +110,7 @@ p {{ margin: 0.2em 0; }}
             text = f"<b>{escape(piece.text)}</b>" if piece.bold else escape(piece.text)
             out.append(f'<p style="text-align:{piece.align}">{text}</p>')
         else:
-            out += _grid(piece, style.paragraphs)
+            out += _grid(piece, style.paragraphs, style.rowspan)
     out.append("</body></html>")
     return "\n".join(out) + "\n"
 

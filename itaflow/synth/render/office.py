@@ -37,6 +37,7 @@ class OfficeStyle:
     margin_cm: float = 1.5
     distribute: bool = False  # Thai distributed alignment: Word spreads letters across the line
     furniture: bool = False  # the title in the page header, "หน้า N" in the footer of every page
+    vmerge: bool = False  # a row per step/result item, the measure's other cells merged down
 
 
 def _repeat_header(row) -> None:
@@ -77,7 +78,21 @@ def _furniture(section, title: str) -> None:
     foot._p.append(field)
 
 
-def _grid(document, grid: Grid, usable_cm: float, distribute: bool) -> None:
+def _split_row(table, cells: list[str], split: list[bool], distribute: bool) -> None:
+    """One measure over several rows: an item per row in split columns, other cells merged."""
+    items = [c.split("\n") if c else [""] for c in cells]
+    height = max([len(i) for i, s in zip(items, split, strict=True) if s] or [1])
+    rows = [table.add_row() for _ in range(height)]
+    for c, (text, parts, s) in enumerate(zip(cells, items, split, strict=True)):
+        if s:
+            for k, row in enumerate(rows):
+                _fill(row.cells[c], parts[k] if k < len(parts) else "", distribute=distribute)
+        else:
+            cell = rows[0].cells[c].merge(rows[-1].cells[c]) if height > 1 else rows[0].cells[c]
+            _fill(cell, text, distribute=distribute)
+
+
+def _grid(document, grid: Grid, usable_cm: float, style: OfficeStyle) -> None:
     n = len(grid.header)
     table = document.add_table(rows=1, cols=n)
     table.style = "Table Grid"
@@ -89,13 +104,17 @@ def _grid(document, grid: Grid, usable_cm: float, distribute: bool) -> None:
     for cell, text in zip(head.cells, grid.header, strict=True):
         _fill(cell, text, bold=True)
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    split = grid.split_columns()
     for kind, cells in grid.rows:
-        row = table.add_row()
         if kind == "group":
+            row = table.add_row()
             _fill(row.cells[0].merge(row.cells[-1]), cells[0], bold=True)
+        elif style.vmerge and any(split):
+            _split_row(table, cells, split, style.distribute)
         else:
+            row = table.add_row()
             for cell, text in zip(row.cells, cells, strict=False):
-                _fill(cell, text, distribute=distribute)
+                _fill(cell, text, distribute=style.distribute)
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width  # w:gridCol, which LibreOffice lays out by
     for row in table.rows:
@@ -134,7 +153,7 @@ def docx_of(pieces: list[Piece], style: OfficeStyle, path: Path) -> Path:
             if style.distribute and piece.align == "left":
                 p.alignment = WD_ALIGN_PARAGRAPH.THAI_JUSTIFY
         else:
-            _grid(document, piece, usable, style.distribute)
+            _grid(document, piece, usable, style)
             document.add_paragraph("")
     document.save(str(path))
     return path

@@ -42,6 +42,7 @@ OFFICE_LAYOUTS: dict[str, tuple[OfficeStyle, str, bool | None]] = {
         "pairs",
         None,
     ),
+    "lo_vmerge": (OfficeStyle(landscape=True, font="Garuda", size=11, vmerge=True), "one", None),
 }
 WEB_LAYOUTS: dict[str, tuple[WebStyle, str, bool | None]] = {
     "chrome_table": (WebStyle(landscape=False, font="Sarabun", size_pt=11), "one", None),
@@ -55,6 +56,11 @@ WEB_LAYOUTS: dict[str, tuple[WebStyle, str, bool | None]] = {
         WebStyle(landscape=False, font="Norasi", size_pt=12, furniture=True),
         "group",
         None,
+    ),
+    "chrome_rowspan": (
+        WebStyle(landscape=True, font="Sarabun", size_pt=11, rowspan=True),
+        "one",
+        True,
     ),
 }
 # Faces a record's file may be set in instead of its layout's (drawn from the record's seed).

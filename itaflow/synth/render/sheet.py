@@ -27,6 +27,11 @@ class Grid:
 
     header: list[str]
     rows: list[tuple[str, list[str]]] = field(default_factory=list)  # ("data"|"group", cells)
+    fields: list[str] | None = None  # the record field of each column, when known
+
+    def split_columns(self) -> list[bool]:
+        """Columns whose items may each get their own row (steps, result), the others merged."""
+        return [f in ("steps", "result") for f in self.fields or [""] * len(self.header)]
 
     def weights(self) -> list[float]:
         """Relative column widths from how much each column holds, as an author would drag them."""
@@ -50,12 +55,25 @@ def from_doc(doc: Doc) -> list[Piece]:
     for t in doc.tables:
         if t.heading:
             out.append(Para(t.heading, bold=True))
-        grid = Grid(list(t.header))
+        grid = Grid(list(t.header), fields=list(t.fields))
         for row in t.rows:
             grid.rows.append(("group" if row.kind == "group" else "data", list(row.cells)))
         out.append(grid)
     out += [Para(t, "right") for t in doc.signature]
     return out
+
+
+def guess_fields(header: list[str]) -> list[str]:
+    """Which header titles are the steps and result columns (the ones split into item rows)."""
+    flat = ["".join(h.split()) for h in header]
+    return [
+        "steps"
+        if any(w in h for w in ("ขั้นตอน", "วิธี"))
+        else "result"
+        if any(w in h for w in ("ผลการดำเนิน", "สรุปผล"))
+        else ""
+        for h in flat
+    ]
 
 
 def from_blocks(blocks: list[Block]) -> list[Piece]:
@@ -70,7 +88,7 @@ def from_blocks(blocks: list[Block]) -> list[Piece]:
                 continue
             width = max(len(r) for r in b.rows)
             rows = [list(r) + [""] * (width - len(r)) for r in b.rows]
-            out.append(Grid(rows[0], [("data", r) for r in rows[1:]]))
+            out.append(Grid(rows[0], [("data", r) for r in rows[1:]], guess_fields(rows[0])))
         elif b.text.strip():
             title = i < first and len(b.text) < 90
             align = "center" if title else "right" if i > last and len(b.text) < 60 else "left"
@@ -78,4 +96,4 @@ def from_blocks(blocks: list[Block]) -> list[Piece]:
     return out
 
 
-__all__ = ["Grid", "Para", "Piece", "from_blocks", "from_doc"]
+__all__ = ["Grid", "Para", "Piece", "from_blocks", "from_doc", "guess_fields"]
