@@ -239,3 +239,29 @@ def test_every_producer_makes_a_file_of_the_record(tmp_path: Path):
         assert name in flat(text) and len(pdf) >= 1
         with pdfplumber.open(job.path) as doc:
             assert doc.pages[0].chars and (doc.pages[0].rects or doc.pages[0].lines)
+
+
+@pytest.mark.skipif(
+    bool(prod.missing("libreoffice_docx")), reason=prod.missing("libreoffice_docx") or ""
+)
+def test_inbox_file_remade_by_a_producer_keeps_its_entry_and_date(tmp_path: Path):
+    rec = record(41)
+    path = render(rec, "pdf", "pdf_table", tmp_path / "r.pdf")
+    entry = {
+        "file": path.name,
+        "format": "pdf",
+        "layout": "pdf_table",
+        "defect": None,
+        "kind": "original",
+        "received_at": "2025-04-02T09:30:00",
+    }
+    assert _reproduce([entry], {path.name: rec}, tmp_path, ("libreoffice_docx",)) == []
+    made = tmp_path / entry["file"]
+    assert not path.exists() and made.suffix == ".docx" and entry["format"] == "docx"
+    assert entry["producer"] == "libreoffice_docx" and entry["layout"].startswith(
+        "libreoffice_docx:"
+    )
+    assert made.stat().st_mtime == datetime.fromisoformat(entry["received_at"]).timestamp()
+    assert flat(rec.agency.name) in flat(
+        "".join(p.text for p in docx.Document(str(made)).paragraphs)
+    )
