@@ -10,6 +10,7 @@ whitespace: PDF wrapping and ``<p>`` splitting move spaces, not words).
                                          [--skip-layouts pdf_unruled] [--worst 20]
                                          [--keep DIR] [--json FILE]
     uv run python benchmarks/accuracy.py --producers [typst,libreoffice,chromium,libreoffice_docx]
+    uv run python benchmarks/accuracy.py --producers cairo_reprint   # extra: a re-printed PDF
 
 Prints per-field accuracy per format and overall, the commonest failure kinds and
 the worst examples (file, field, expected vs got). Target: ≥ 99 % overall.

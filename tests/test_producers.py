@@ -17,7 +17,7 @@ import pytest
 from itaflow.models import SubmissionRecord
 from itaflow.process import inspect_paths
 from itaflow.settings import load
-from itaflow.synth.render.producers import LAYOUTS as PRODUCER_LAYOUTS
+from itaflow.synth.render import producers as prod
 from itaflow.thai import normalize, to_arabic_digits
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -84,9 +84,9 @@ def test_every_seed_has_every_producer_and_every_layout_a_file():
         assert path.is_file() and path.stat().st_size < 150_000, e["file"]
     assert len(by_seed) == 3
     for producers in by_seed.values():
-        assert producers == set(PRODUCER_LAYOUTS)
+        assert producers == set(prod.PRODUCERS)
     made = {(e["producer"], e["layout"]) for e in MANIFEST}
-    assert made == {(p, lay) for p, lays in PRODUCER_LAYOUTS.items() for lay in lays}
+    assert made == {(p, lay) for p in prod.PRODUCERS for lay in prod.LAYOUTS[p]}
 
 
 def _case(entry: dict):

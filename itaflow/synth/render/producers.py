@@ -6,7 +6,11 @@
   ruled tables, cells and rows wrapped over lines and pages, the header repeated;
 - ``chromium``: an HTML page (``browser``) printed by headless Chromium ``--print-to-pdf``;
 - ``libreoffice_docx``: the same .docx opened and saved again by LibreOffice, whose
-  Word XML differs from python-docx's.
+  Word XML differs from python-docx's;
+- ``cairo_reprint`` (extra, not in ``PRODUCERS``): the LibreOffice PDF printed again to a
+  PDF through cairo (``pdftocairo -pdf``, what a Linux desktop's "Print to File" does):
+  the text layer comes out damaged the way re-printed files are (ำ as ํา or ำา, marks
+  dropped or doubled), so it measures robustness beyond the issue's producers.
 
 Outside programs are started once per batch (``soffice`` converts every file of a
 batch in one call, with a private profile so parallel runs do not clash). A producer
@@ -71,15 +75,20 @@ LAYOUTS: dict[str, tuple[str, ...]] = {
     "libreoffice": tuple(OFFICE_LAYOUTS),
     "chromium": tuple(WEB_LAYOUTS),
     "libreoffice_docx": tuple(OFFICE_LAYOUTS),
+    "cairo_reprint": tuple(OFFICE_LAYOUTS),
 }
-PRODUCERS = tuple(LAYOUTS)
-SUFFIX = {"typst": ".pdf", "libreoffice": ".pdf", "chromium": ".pdf", "libreoffice_docx": ".docx"}
+PRODUCERS = ("typst", "libreoffice", "chromium", "libreoffice_docx")  # the issue's producers
+EXTRA_PRODUCERS = ("cairo_reprint",)  # harder than what offices mostly send; opt-in
+SUFFIX = {p: ".pdf" for p in LAYOUTS} | {"libreoffice_docx": ".docx"}
 # producer -> (programs that provide it, Debian package to install)
 TOOLS: dict[str, tuple[tuple[str, ...], str]] = {
     "libreoffice": (("soffice", "libreoffice"), "libreoffice-writer"),
     "libreoffice_docx": (("soffice", "libreoffice"), "libreoffice-writer"),
     "chromium": (("chromium", "chromium-browser", "google-chrome"), "chromium"),
+    "cairo_reprint": (("soffice", "libreoffice"), "libreoffice-writer"),
 }
+# producer -> a second program it needs, and its Debian package
+ALSO: dict[str, tuple[str, str]] = {"cairo_reprint": ("pdftocairo", "poppler-utils")}
 CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -111,11 +120,17 @@ def program(producer: str) -> str | None:
 def missing(producer: str) -> str | None:
     """Why ``producer`` cannot run here (a message for people), or None when it can."""
     if producer not in LAYOUTS:
-        return f"unknown producer {producer!r} (known: {', '.join(PRODUCERS)})"
+        return f"unknown producer {producer!r} (known: {', '.join(LAYOUTS)})"
     if producer in TOOLS and program(producer) is None:
         names, package = TOOLS[producer]
         return (
             f"producer {producer} skipped: none of {', '.join(names)} is on PATH "
+            f"(install the Debian package {package})"
+        )
+    if producer in ALSO and shutil.which(ALSO[producer][0]) is None:
+        name, package = ALSO[producer]
+        return (
+            f"producer {producer} skipped: {name} is not on PATH "
             f"(install the Debian package {package})"
         )
     return None
@@ -189,7 +204,8 @@ def _run(cmd: list[str], what: str) -> None:
 
 def _soffice(jobs: list[Job], target: str, tmp: Path) -> None:
     """Every job's .docx converted by one soffice call (pdf, or docx saved by LibreOffice)."""
-    src, out = tmp / f"{target}-src", tmp / f"{target}-out"
+    batch = Path(tempfile.mkdtemp(prefix=f"{target}-", dir=tmp))
+    src, out = batch / "src", batch / "out"
     src.mkdir()
     out.mkdir()
     names = []
@@ -207,6 +223,16 @@ def _soffice(jobs: list[Job], target: str, tmp: Path) -> None:
         if not made.is_file():
             raise RuntimeError(f"soffice made no {made.name} for {job.path.name}")
         shutil.move(made, job.path)
+
+
+def _reprint(jobs: list[Job], tmp: Path) -> None:
+    """The LibreOffice PDF of each job printed again to PDF through cairo."""
+    exported = [replace(job, path=tmp / f"export-{i:05d}.pdf") for i, job in enumerate(jobs)]
+    _soffice(exported, "pdf", tmp)
+    for source, job in zip(exported, jobs, strict=True):
+        _run(
+            [str(shutil.which("pdftocairo")), "-pdf", str(source.path), str(job.path)], "pdftocairo"
+        )
 
 
 def _chromium(jobs: list[Job], tmp: Path) -> None:
@@ -254,9 +280,20 @@ def produce(jobs: list[Job]) -> list[str]:
                         _typst_pieces(_pieces(job), job.layout, job.path)
             elif producer == "chromium":
                 _chromium(group, tmp)
+            elif producer == "cairo_reprint":
+                _reprint(group, tmp)
             else:
                 _soffice(group, "pdf" if producer == "libreoffice" else "docx", tmp)
     return skipped
 
 
-__all__ = ["LAYOUTS", "PRODUCERS", "SUFFIX", "Job", "missing", "produce", "program"]
+__all__ = [
+    "EXTRA_PRODUCERS",
+    "LAYOUTS",
+    "PRODUCERS",
+    "SUFFIX",
+    "Job",
+    "missing",
+    "produce",
+    "program",
+]
