@@ -163,18 +163,26 @@ def _image_allowance(head: bytes) -> int | None:
 
 
 def _inflated_size(data: bytes, pos: int, ceiling: int) -> int:
-    """Inflate a stream chunk by chunk, keeping nothing; stop just past ``ceiling``."""
+    """Inflate a stream chunk by chunk, keeping nothing; stop just past ``ceiling``.
+
+    The stream is done when the decompressor reaches its end (``eof``), whatever
+    input is left: the bytes after a stream are the rest of the file, and feeding
+    them again (``unconsumed_tail`` survives ``eof``) would never end.
+    """
     inflater = zlib.decompressobj()
     total = 0
+    pending = b""
     try:
-        while pos < len(data) and not inflater.eof and total <= ceiling:
-            chunk = data[pos : pos + 65536]
-            pos += len(chunk)
-            total += len(inflater.decompress(chunk, 1 << 20))
-            while inflater.unconsumed_tail and total <= ceiling:
-                total += len(inflater.decompress(inflater.unconsumed_tail, 1 << 20))
+        while not inflater.eof and total <= ceiling:
+            if not pending:
+                if pos >= len(data):
+                    break
+                pending = data[pos : pos + 65536]
+                pos += len(pending)
+            total += len(inflater.decompress(pending, 1 << 20))
+            pending = inflater.unconsumed_tail
     except zlib.error:
-        pass  # damaged or not Flate: pdfminer will say so if it matters
+        pass  # damaged or not Flate: the parser will say so if it matters
     return total
 
 
@@ -199,10 +207,28 @@ def check_streams(data: bytes, limit: int) -> None:
             raise Unreadable(ZIP_BOMB + f" (PDF streams > {limit:,} bytes)")
 
 
+def page_count(data: bytes) -> int | None:
+    """Pages as PDFium counts them from the page tree alone (no page is parsed);
+    None when PDFium cannot open the file (the parser then says why)."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return None
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
 def read_pdf(data: bytes, budget: Budget) -> Document:
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     check_streams(data, budget.limits.max_unzipped_bytes)
+    counted = page_count(data)
+    if counted is not None:
+        budget.pages(counted)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
         n_pages = len(pdf.pages)
