@@ -71,9 +71,9 @@ def _ruled_tables(page) -> list:
     ]
 
 
-def _cell_index(table, g: Glyph) -> tuple[int, int] | None:
-    for r, row in enumerate(table.rows):
-        for c, box in enumerate(row.cells):
+def _cell_index(cells: list[list], g: Glyph) -> tuple[int, int] | None:
+    for r, row in enumerate(cells):
+        for c, box in enumerate(row):
             if box and box[0] - 1 <= g.cx <= box[2] + 1 and box[1] - 1 <= g.mid <= box[3] + 1:
                 return r, c
     return None
@@ -81,10 +81,11 @@ def _cell_index(table, g: Glyph) -> tuple[int, int] | None:
 
 def _table_grid(table, glyphs: list[Glyph]) -> list[list[str]]:
     """Text of each cell (lines joined by "\\n"); spanned positions stay ""."""
-    n_rows, n_cols = len(table.rows), max(len(r.cells) for r in table.rows)
+    cells = [row.cells for row in table.rows]  # pdfplumber recomputes ``rows`` on every access
+    n_rows, n_cols = len(cells), max(len(r) for r in cells)
     buckets: dict[tuple[int, int], list[Glyph]] = {}
     for g in glyphs:
-        idx = _cell_index(table, g)
+        idx = _cell_index(cells, g)
         if idx is not None:
             buckets.setdefault(idx, []).append(g)
     grid = [
