@@ -71,9 +71,9 @@ def _ruled_tables(page) -> list:
     ]
 
 
-def _cell_index(table, g: Glyph) -> tuple[int, int] | None:
-    for r, row in enumerate(table.rows):
-        for c, box in enumerate(row.cells):
+def _cell_index(cells: list[list], g: Glyph) -> tuple[int, int] | None:
+    for r, row in enumerate(cells):
+        for c, box in enumerate(row):
             if box and box[0] - 1 <= g.cx <= box[2] + 1 and box[1] - 1 <= g.mid <= box[3] + 1:
                 return r, c
     return None
@@ -81,10 +81,11 @@ def _cell_index(table, g: Glyph) -> tuple[int, int] | None:
 
 def _table_grid(table, glyphs: list[Glyph]) -> list[list[str]]:
     """Text of each cell (lines joined by "\\n"); spanned positions stay ""."""
-    n_rows, n_cols = len(table.rows), max(len(r.cells) for r in table.rows)
+    cells = [row.cells for row in table.rows]  # pdfplumber recomputes ``rows`` on every access
+    n_rows, n_cols = len(cells), max(len(r) for r in cells)
     buckets: dict[tuple[int, int], list[Glyph]] = {}
     for g in glyphs:
-        idx = _cell_index(table, g)
+        idx = _cell_index(cells, g)
         if idx is not None:
             buckets.setdefault(idx, []).append(g)
     grid = [
@@ -163,18 +164,26 @@ def _image_allowance(head: bytes) -> int | None:
 
 
 def _inflated_size(data: bytes, pos: int, ceiling: int) -> int:
-    """Inflate a stream chunk by chunk, keeping nothing; stop just past ``ceiling``."""
+    """Inflate a stream chunk by chunk, keeping nothing; stop just past ``ceiling``.
+
+    The stream is done when the decompressor reaches its end (``eof``), whatever
+    input is left: the bytes after a stream are the rest of the file, and feeding
+    them again (``unconsumed_tail`` survives ``eof``) would never end.
+    """
     inflater = zlib.decompressobj()
     total = 0
+    pending = b""
     try:
-        while pos < len(data) and not inflater.eof and total <= ceiling:
-            chunk = data[pos : pos + 65536]
-            pos += len(chunk)
-            total += len(inflater.decompress(chunk, 1 << 20))
-            while inflater.unconsumed_tail and total <= ceiling:
-                total += len(inflater.decompress(inflater.unconsumed_tail, 1 << 20))
+        while not inflater.eof and total <= ceiling:
+            if not pending:
+                if pos >= len(data):
+                    break
+                pending = data[pos : pos + 65536]
+                pos += len(pending)
+            total += len(inflater.decompress(pending, 1 << 20))
+            pending = inflater.unconsumed_tail
     except zlib.error:
-        pass  # damaged or not Flate: pdfminer will say so if it matters
+        pass  # damaged or not Flate: the parser will say so if it matters
     return total
 
 
@@ -199,10 +208,28 @@ def check_streams(data: bytes, limit: int) -> None:
             raise Unreadable(ZIP_BOMB + f" (PDF streams > {limit:,} bytes)")
 
 
+def page_count(data: bytes) -> int | None:
+    """Pages as PDFium counts them from the page tree alone (no page is parsed);
+    None when PDFium cannot open the file (the parser then says why)."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return None
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
 def read_pdf(data: bytes, budget: Budget) -> Document:
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     check_streams(data, budget.limits.max_unzipped_bytes)
+    counted = page_count(data)
+    if counted is not None:
+        budget.pages(counted)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
         n_pages = len(pdf.pages)
