@@ -130,12 +130,13 @@ def _word_gap(chars: list[dict], k: int) -> float | None:
 
 
 def _thai(text: str) -> bool:
-    return "\u0e00" <= text[:1] <= "\u0e7f"
+    """A Thai letter or mark (Thai digits are not: "๒๕๖๖ รอบ" keeps its space)."""
+    return "\u0e01" <= text[:1] <= "\u0e4f"
 
 
 def _drop_repeat(out: list[dict], groups: list[tuple[float, float, str, int]]) -> None:
     """Blank the last glyph group when it repeats a multi-character cluster drawn
-    just before it and sits inside that cluster's box (one cluster, two glyphs)."""
+    just before it and is centred inside that cluster's box (one cluster, two glyphs)."""
     if len(groups) < 2:
         return
     _, y, text, first = groups[-1]
@@ -147,7 +148,8 @@ def _drop_repeat(out: list[dict], groups: list[tuple[float, float, str, int]]) -
             continue
         theirs = out[pfirst : pfirst + len(ptext)]
         left, right = min(c["x0"] for c in theirs), max(c["x1"] for c in theirs)
-        if all(left - 0.5 <= c["x0"] and c["x1"] <= right + 0.5 for c in mine):
+        middle = (min(c["x0"] for c in mine) + max(c["x1"] for c in mine)) / 2
+        if left <= middle <= right:
             for c in mine:
                 c["text"] = ""
             groups.pop()
