@@ -30,6 +30,7 @@ bench: install
 	$(UV) run python benchmarks/bench_load.py
 	$(UV) run python benchmarks/accuracy.py
 	$(UV) run python benchmarks/defects.py
+	$(UV) run python benchmarks/accuracy.py --producers -n 64
 
 clean-demo:
 	rm -rf var/demo .airflow reports/out

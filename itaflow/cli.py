@@ -67,14 +67,19 @@ def _cmd_synth(args: argparse.Namespace) -> int:
         random.Random(args.seed),
         share_missing=args.share_missing,
         share_defective=args.share_defective,
+        producers=tuple(p for p in (args.producers or "").split(",") if p),
     )
     if args.intake_manifest:
         from itaflow.synth.province import write_intake_manifest
 
         write_intake_manifest(manifest, args.out, args.intake_manifest)
+    for message in manifest.get("skipped_producers", []):
+        print(message, file=sys.stderr)
     kinds: dict[str, int] = {}
     for f in manifest["files"]:
         kinds[f["kind"]] = kinds.get(f["kind"], 0) + 1
+        if f.get("producer"):
+            kinds[f["producer"]] = kinds.get(f["producer"], 0) + 1
     print(
         f"{manifest['province']} FY{manifest['fiscal_year']} {manifest['round']}: "
         f"{len(manifest['files'])} files for {manifest['expected']} LAOs "
@@ -274,6 +279,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--intake-manifest",
         help="also write the gateway's arrival record (JSON Lines) here, e.g. $ITAFLOW_HOME/intake/synth.jsonl",
+    )
+    s.add_argument(
+        "--producers",
+        nargs="?",
+        const="typst,libreoffice,chromium,libreoffice_docx",
+        help="make clean PDFs with these producers (default when given alone: all; "
+        "LibreOffice/Chromium are skipped with a message when not installed)",
     )
     s.set_defaults(func=_cmd_synth)
     w = sub.add_parser("where", help="where the inbox, warehouse, reports and mails are")

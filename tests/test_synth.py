@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -16,9 +17,10 @@ from contract import CHECK_IDS
 
 from itaflow.models import SubmissionRecord
 from itaflow.synth.defects import DEFECTS, plant
-from itaflow.synth.province import province_inbox
+from itaflow.synth.province import _reproduce, province_inbox
 from itaflow.synth.records import make_record, province_rows, registry
 from itaflow.synth.render import ENCODINGS, LAYOUTS, render, suffix
+from itaflow.synth.render import producers as prod
 
 TAPRAYA = next(r for r in registry() if r.lao_code == "6270302")
 
@@ -174,3 +176,100 @@ def test_province_inbox_has_missing_late_defective_resubmitted_and_duplicate(tmp
         assert abs(path.stat().st_mtime - datetime.fromisoformat(received).timestamp()) < 1
         assert f["late"] == (received[:10] > m["due"])
     assert len(list(tmp_path.iterdir())) == len(m["files"])
+
+
+def _one_per_producer(tmp_path: Path) -> list[prod.Job]:
+    return [
+        prod.Job(
+            p,
+            prod.LAYOUTS[p][k % len(prod.LAYOUTS[p])],
+            tmp_path / f"{p}{prod.SUFFIX[p]}",
+            record(31 + k),
+        )
+        for k, p in enumerate(prod.LAYOUTS)
+    ]
+
+
+def test_producers_not_installed_are_skipped_with_a_message(tmp_path: Path, monkeypatch):
+    empty = tmp_path / "no-programs"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    assert prod.missing("typst") is None  # a Python package, always there
+    for p in ("libreoffice", "chromium", "libreoffice_docx", "cairo_reprint"):
+        message = prod.missing(p)
+        assert message and p in message and "install" in message
+    jobs = _one_per_producer(tmp_path)
+    skipped = prod.produce(jobs)
+    assert len(skipped) == 4 and all("skipped" in m for m in skipped)
+    assert [j.producer for j in jobs if j.path.exists()] == ["typst"]
+    # the inbox keeps the Typst PDF of a file whose producer is not installed
+    pdf_file = jobs[0].path
+    entry = {"file": pdf_file.name, "format": "pdf", "defect": None, "kind": "original"}
+    skipped = _reproduce([entry], {pdf_file.name: jobs[0].record}, tmp_path, ("chromium",))
+    assert skipped and "chromium" in skipped[0] and pdf_file.exists() and "producer" not in entry
+
+
+def test_unknown_producer_or_layout_is_refused(tmp_path: Path):
+    assert "unknown producer" in prod.missing("wps")
+    with pytest.raises(ValueError, match="no layout"):
+        prod.produce([prod.Job("chromium", "lo_long", tmp_path / "x.pdf", record(1))])
+
+
+@pytest.mark.skipif(
+    any(prod.missing(p) for p in prod.LAYOUTS),
+    reason="; ".join(filter(None, (prod.missing(p) for p in prod.LAYOUTS))),
+)
+def test_every_producer_makes_a_file_of_the_record(tmp_path: Path):
+    jobs = _one_per_producer(tmp_path)
+    assert prod.produce(jobs) == []
+    makers = {
+        "typst": "Typst",
+        "libreoffice": "LibreOffice",
+        "chromium": "Skia",
+        "cairo_reprint": "cairo",
+    }
+    for job in jobs:
+        name = flat(job.record.agency.name)
+        if job.producer == "libreoffice_docx":
+            with zipfile.ZipFile(job.path) as z:
+                assert "LibreOffice" in z.read("docProps/app.xml").decode()
+                assert b"w:tblHeader" in z.read("word/document.xml")  # header repeats on pages
+            d = docx.Document(str(job.path))
+            assert d.tables and name in flat("".join(p.text for p in d.paragraphs))
+            continue
+        pdf = pypdfium2.PdfDocument(job.path)
+        meta = pdf.get_metadata_dict()
+        assert makers[job.producer] in meta.get("Producer", "") + meta.get("Creator", "")
+        text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+        if job.producer == "cairo_reprint":  # reprinting writes ำ as ำา in the text layer
+            assert "ำา" in text
+            text = text.replace("ำา", "ำ")
+        assert name in flat(text) and len(pdf) >= 1
+        with pdfplumber.open(job.path) as doc:
+            assert doc.pages[0].chars and (doc.pages[0].rects or doc.pages[0].lines)
+
+
+@pytest.mark.skipif(
+    bool(prod.missing("libreoffice_docx")), reason=prod.missing("libreoffice_docx") or ""
+)
+def test_inbox_file_remade_by_a_producer_keeps_its_entry_and_date(tmp_path: Path):
+    rec = record(41)
+    path = render(rec, "pdf", "pdf_table", tmp_path / "r.pdf")
+    entry = {
+        "file": path.name,
+        "format": "pdf",
+        "layout": "pdf_table",
+        "defect": None,
+        "kind": "original",
+        "received_at": "2025-04-02T09:30:00",
+    }
+    assert _reproduce([entry], {path.name: rec}, tmp_path, ("libreoffice_docx",)) == []
+    made = tmp_path / entry["file"]
+    assert not path.exists() and made.suffix == ".docx" and entry["format"] == "docx"
+    assert entry["producer"] == "libreoffice_docx" and entry["layout"].startswith(
+        "libreoffice_docx:"
+    )
+    assert made.stat().st_mtime == datetime.fromisoformat(entry["received_at"]).timestamp()
+    assert flat(rec.agency.name) in flat(
+        "".join(p.text for p in docx.Document(str(made)).paragraphs)
+    )

@@ -1,21 +1,22 @@
 """PDF with a text layer: tables from ruling lines (else from aligned columns), text around them.
 
-pdfplumber finds the ruled tables and gives the characters; the text itself is
-rebuilt by ``read.pdf_text`` (Thai-safe order) after ``read.pdf_actualtext`` has
-laid the page out honouring ``/ActualText``. Each table's cells are filled by
-placing every glyph in the cell box that holds its centre.
+PDFium (``read.pdf_pdfium``) gives each page's characters and ruling edges;
+pdfplumber's table finder turns the edges into cells (its intersections and
+cell grouping are well kept and handle merged cells; only its pdfminer-based
+page interpretation, the costly part, is not used). The text is rebuilt by
+``read.pdf_text`` (Thai-safe order). Each table's cells are filled by placing
+every glyph in the cell box that holds its centre.
 """
 
 from __future__ import annotations
 
-import io
 import re
 import zlib
 
-import pdfplumber
+from pdfplumber.table import TableFinder
 
 from itaflow.models import Block, Document
-from itaflow.read.pdf_actualtext import prepare_layout
+from itaflow.read import pdf_pdfium
 from itaflow.read.pdf_columns import Memory, columns_tables
 from itaflow.read.pdf_text import Glyph, glyphs_of, group_lines, line_text, lines_text
 from itaflow.read.safety import ENCRYPTED, ZIP_BOMB, Budget, Unreadable, corrupt
@@ -35,14 +36,6 @@ _TABLE_SETTINGS = {
 }
 
 
-def _keep_object(obj: dict) -> bool:
-    """Drop filled, unstroked boxes (cell shading, text highlights): they are not rulings."""
-    if obj.get("object_type") == "rect":
-        thin = min(obj["x1"] - obj["x0"], obj["bottom"] - obj["top"]) < 2.5
-        return bool(obj.get("stroke")) or thin
-    return True
-
-
 def _inside(inner: tuple, outer: tuple, tol: float = 2.0) -> bool:
     return (
         inner[0] >= outer[0] - tol
@@ -52,15 +45,28 @@ def _inside(inner: tuple, outer: tuple, tol: float = 2.0) -> bool:
     )
 
 
-MAX_RULINGS = 5_000  # more drawn objects than this on a page is a drawing, not a table
+class _Sheet:
+    """What pdfplumber's table finder needs of a page when the edges are given."""
+
+    def __init__(self, bbox: tuple[float, float, float, float]) -> None:
+        self.bbox = bbox
 
 
-def _ruled_tables(page) -> list:
+def _ruled_tables(edges: list[dict], bbox: tuple[float, float, float, float]) -> list:
     """Tables drawn with rulings: at least 2x2, not a box nested inside another table."""
-    if len(page.rects) + len(page.lines) + len(page.curves) > MAX_RULINGS:
+    vertical = [e for e in edges if e["orientation"] == "v"]
+    horizontal = [e for e in edges if e["orientation"] == "h"]
+    if len(vertical) < 2 or len(horizontal) < 2:
         return []
+    settings = {
+        **_TABLE_SETTINGS,
+        "vertical_strategy": "explicit",
+        "horizontal_strategy": "explicit",
+        "explicit_vertical_lines": vertical,
+        "explicit_horizontal_lines": horizontal,
+    }
     try:
-        found = page.filter(_keep_object).find_tables(_TABLE_SETTINGS)
+        found = TableFinder(_Sheet(bbox), settings).tables  # type: ignore[arg-type]
     except (ValueError, IndexError, KeyError, ZeroDivisionError):
         return []
     tables = [t for t in found if len(t.rows) >= 2 and max(len(r.cells) for r in t.rows) >= 2]
@@ -71,9 +77,9 @@ def _ruled_tables(page) -> list:
     ]
 
 
-def _cell_index(table, g: Glyph) -> tuple[int, int] | None:
-    for r, row in enumerate(table.rows):
-        for c, box in enumerate(row.cells):
+def _cell_index(rows: list[list], g: Glyph) -> tuple[int, int] | None:
+    for r, row in enumerate(rows):
+        for c, box in enumerate(row):
             if box and box[0] - 1 <= g.cx <= box[2] + 1 and box[1] - 1 <= g.mid <= box[3] + 1:
                 return r, c
     return None
@@ -81,10 +87,11 @@ def _cell_index(table, g: Glyph) -> tuple[int, int] | None:
 
 def _table_grid(table, glyphs: list[Glyph]) -> list[list[str]]:
     """Text of each cell (lines joined by "\\n"); spanned positions stay ""."""
-    n_rows, n_cols = len(table.rows), max(len(r.cells) for r in table.rows)
+    cells = [row.cells for row in table.rows]  # ``rows`` is recomputed on every access
+    n_rows, n_cols = len(cells), max(len(r) for r in cells)
     buckets: dict[tuple[int, int], list[Glyph]] = {}
     for g in glyphs:
-        idx = _cell_index(table, g)
+        idx = _cell_index(cells, g)
         if idx is not None:
             buckets.setdefault(idx, []).append(g)
     grid = [
@@ -97,17 +104,22 @@ def _table_grid(table, glyphs: list[Glyph]) -> list[list[str]]:
 
 
 def page_blocks(
-    page, number: int, budget: Budget, columns: Memory | None = None
+    chars: list[dict],
+    edges: list[dict],
+    bbox: tuple[float, float, float, float],
+    number: int,
+    budget: Budget,
+    columns: Memory | None = None,
 ) -> tuple[list[Block], int]:
     """Blocks of one page in reading order, and how many non-space characters it has.
 
     ``columns`` carries the columns of tables without rulings from page to page.
     """
-    glyphs = glyphs_of(page.chars)
+    glyphs = glyphs_of(chars)
     n_chars = sum(1 for g in glyphs if not g.text.isspace())
     placed: list[tuple[float, Block]] = []
     rest = glyphs
-    for table in _ruled_tables(page):
+    for table in _ruled_tables(edges, bbox) if glyphs else []:
         x0, top, x1, bottom = table.bbox
         inside = [g for g in rest if x0 - 1 <= g.cx <= x1 + 1 and top - 1 <= g.mid <= bottom + 1]
         rows = _table_grid(table, inside)
@@ -163,18 +175,26 @@ def _image_allowance(head: bytes) -> int | None:
 
 
 def _inflated_size(data: bytes, pos: int, ceiling: int) -> int:
-    """Inflate a stream chunk by chunk, keeping nothing; stop just past ``ceiling``."""
+    """Inflate a stream chunk by chunk, keeping nothing; stop just past ``ceiling``.
+
+    The stream is done when the decompressor reaches its end (``eof``), whatever
+    input is left: the bytes after a stream are the rest of the file, and feeding
+    them again (``unconsumed_tail`` survives ``eof``) would never end.
+    """
     inflater = zlib.decompressobj()
     total = 0
+    pending = b""
     try:
-        while pos < len(data) and not inflater.eof and total <= ceiling:
-            chunk = data[pos : pos + 65536]
-            pos += len(chunk)
-            total += len(inflater.decompress(chunk, 1 << 20))
-            while inflater.unconsumed_tail and total <= ceiling:
-                total += len(inflater.decompress(inflater.unconsumed_tail, 1 << 20))
+        while not inflater.eof and total <= ceiling:
+            if not pending:
+                if pos >= len(data):
+                    break
+                pending = data[pos : pos + 65536]
+                pos += len(pending)
+            total += len(inflater.decompress(pending, 1 << 20))
+            pending = inflater.unconsumed_tail
     except zlib.error:
-        pass  # damaged or not Flate: pdfminer will say so if it matters
+        pass  # damaged or not Flate: the parser will say so if it matters
     return total
 
 
@@ -199,34 +219,44 @@ def check_streams(data: bytes, limit: int) -> None:
             raise Unreadable(ZIP_BOMB + f" (PDF streams > {limit:,} bytes)")
 
 
-def read_pdf(data: bytes, budget: Budget) -> Document:
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+def _open(data: bytes):
+    """The document in PDFium, or the reason it cannot be read."""
+    import pypdfium2 as pdfium
 
-    check_streams(data, budget.limits.max_unzipped_bytes)
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-        n_pages = len(pdf.pages)
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise Unreadable(ENCRYPTED) from exc
-    except Exception as exc:  # pdfminer raises many types on damaged files
-        if "password" in repr(exc).lower() or "encrypt" in repr(exc).lower():
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
             raise Unreadable(ENCRYPTED) from exc
-        raise corrupt("PDF", repr(exc)) from exc
-    blocks: list[Block] = []
-    n_chars = has_images = 0
-    columns = Memory()
-    with pdf:
-        budget.pages(n_pages)
+        raise corrupt("PDF", str(exc)) from exc
+
+
+def read_pdf(data: bytes, budget: Budget) -> Document:
+    check_streams(data, budget.limits.max_unzipped_bytes)
+    pdf = _open(data)
+    try:
+        n_pages = len(pdf)
+        budget.pages(n_pages)  # from the page tree alone, before any page is parsed
         if n_pages == 0:
             raise corrupt("PDF", "no pages")
-        for number, page in enumerate(pdf.pages, start=1):
+        blocks: list[Block] = []
+        n_chars = has_images = 0
+        columns = Memory()
+        for number in range(1, n_pages + 1):
             budget.tick()
-            prepare_layout(page)
-            page_out, chars = page_blocks(page, number, budget, columns)
+            page = pdf[number - 1]
+            try:
+                bbox = (0.0, 0.0, page.get_width(), page.get_height())
+                chars = pdf_pdfium.chars(page)
+                edges = pdf_pdfium.edges(page) if chars else []
+                page_out, count = page_blocks(chars, edges, bbox, number, budget, columns)
+                has_images += pdf_pdfium.has_image(page)
+            finally:
+                page.close()
             blocks.extend(page_out)
-            n_chars += chars
-            has_images += len(page.images)
-            page.close()
+            n_chars += count
+    finally:
+        pdf.close()
     if n_chars < 5 * n_pages or not blocks:  # scanners add no text, or a stray page number
         raise Unreadable(SCANNED if has_images or n_chars == 0 else NO_TEXT)
     return Document(format="pdf", blocks=blocks, pages=n_pages)

@@ -59,7 +59,8 @@ def glyphs_of(chars: list[dict]) -> list[Glyph]:
         if not text:
             continue
         if out and _is_mark(text):
-            out[-1].text += text
+            out[-1].text += text  # a mark's box is its cluster's (PDFium spreads ActualText)
+            out[-1].x1 = max(out[-1].x1, min(float(c["x1"]), out[-1].x1 + out[-1].size))
             continue
         size = float(c.get("size") or 0) or max(float(c["bottom"]) - float(c["top"]), 1.0)
         out.append(

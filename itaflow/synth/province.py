@@ -6,6 +6,10 @@ twice, byte for byte. The manifest says what is where and what a correct pipelin
 must conclude. When the files "arrived" is told to collect the way a real gateway
 would: an intake record (``write_intake_manifest``); the file's mtime is set to the
 same time but is only the sender's claim, which itaflow never trusts.
+
+With ``producers``, clean PDF submissions are made by a producer drawn from that list
+(``render.producers``: LibreOffice, Chromium, Typst, or a LibreOffice-saved .docx),
+all in one batch per producer, as an office receives files from many programs.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import shutil
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from itaflow.models import SubmissionRecord
 from itaflow.periods import due_date
 from itaflow.registry import Lao
 from itaflow.settings import Settings
@@ -23,6 +28,7 @@ from itaflow.synth import vocab
 from itaflow.synth.defects import DEFECTS, Expected, Truth, plant
 from itaflow.synth.periods import round_bounds
 from itaflow.synth.records import make_record, province_rows
+from itaflow.synth.render import producers as prod
 from itaflow.synth.render import render_random
 
 FORMAT_WEIGHTS = {"pdf": 0.35, "docx": 0.25, "xlsx": 0.15, "txt": 0.15, "html": 0.10}
@@ -80,6 +86,7 @@ def province_inbox(
     share_defective: float = 0.2,
     settings: Settings | None = None,
     skip_layouts: tuple[str, ...] = (),
+    producers: tuple[str, ...] = (),
 ) -> dict:
     """Fill ``out_dir`` with the province's submissions; return the manifest.
 
@@ -90,6 +97,9 @@ def province_inbox(
     file's mtime; ``write_intake_manifest`` records it for collect), ``late``, ``kind`` (original / resubmission / duplicate), ``version``,
     ``defect`` and ``truth`` (the planted findings) when defective, ``measures``.
     ``skip_layouts``: layouts left out of the inbox (none by default).
+    ``producers``: outside producers for clean PDFs (none by default); a file so made
+    has ``producer`` and a ``layout`` of the form ``producer:layout``; producers not
+    installed are left out and named in the manifest's ``skipped_producers``.
     """
     from itaflow.settings import load
 
@@ -108,6 +118,7 @@ def province_inbox(
     n_defective = round(share_defective * len(senders))
     defects = [d for d in INBOX_DEFECTS if DEFECTS[d].round in (None, round_)]
     files: list[dict] = []
+    records: dict[str, SubmissionRecord] = {}  # file name -> the record it was rendered from
     used: set[str] = set()
     for i, row in enumerate(senders):
         record = make_record(row, fiscal_year, round_, rng)
@@ -134,6 +145,7 @@ def province_inbox(
             exclude_layouts=(DEFECTS[defect].layouts_excluded if defect else ()) + skip_layouts,
         )
         _stamp(path, received)
+        records[path.name] = record
         files.append(
             {
                 "file": path.name,
@@ -151,6 +163,7 @@ def province_inbox(
             }
         )
     _resubmission(files, senders, fiscal_year, round_, out, rng, due, skip_layouts)
+    skipped = _reproduce(files, records, out, producers)
     _duplicate(files, out, rng, due)
     return {
         "province": province_th,
@@ -160,6 +173,7 @@ def province_inbox(
         "expected": len(rows),
         "missing": sorted(r.lao_code for r in missing),
         "files": files,
+        "skipped_producers": skipped,
     }
 
 
@@ -194,6 +208,47 @@ def _resubmission(
             "measures": len(record.measures),
         }
     )
+
+
+def _reproduce(
+    files: list[dict],
+    records: dict[str, SubmissionRecord],
+    out: Path,
+    producers: tuple[str, ...],
+) -> list[str]:
+    """Remake clean original PDFs through ``producers`` (one batch each); returns skip messages.
+
+    Draws from its own generator seeded by the file names, so the inbox's other
+    choices are the same with or without producers.
+    """
+    if not producers:
+        return []
+    skipped = [m for p in producers if (m := prod.missing(p))]
+    usable = [p for p in producers if not prod.missing(p)]
+    if not usable:
+        return skipped
+    rng = random.Random("producers:" + "|".join(f["file"] for f in files))
+    jobs: list[tuple[dict, prod.Job]] = []
+    for f in files:
+        if f["format"] != "pdf" or f["defect"] or f["kind"] != "original":
+            continue
+        producer = rng.choice(usable)
+        layout = rng.choice(prod.LAYOUTS[producer])
+        path = (out / f["file"]).with_suffix(prod.SUFFIX[producer])
+        jobs.append((f, prod.Job(producer, layout, path, record=records[f["file"]])))
+    prod.produce([job for _, job in jobs])
+    for f, job in jobs:
+        old = out / f["file"]
+        if job.path != old:
+            old.unlink()
+        _stamp(job.path, datetime.fromisoformat(f["received_at"]))
+        f.update(
+            file=job.path.name,
+            format=job.path.suffix[1:],
+            layout=f"{job.producer}:{job.layout}",
+            producer=job.producer,
+        )
+    return skipped
 
 
 def _duplicate(files, out: Path, rng, due: date) -> None:
