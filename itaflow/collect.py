@@ -178,8 +178,14 @@ def _target_stat(path: Path) -> os.stat_result | None:
 
 
 def _entry(
-    path: Path, inbox: Path, kind: str, size: int = 0, mtime_ns: int = 0, error=None, ctime_ns=0
-):
+    path: Path,
+    inbox: Path,
+    kind: str,
+    size: int = 0,
+    mtime_ns: int = 0,
+    error: str | None = None,
+    ctime_ns: int = 0,
+) -> Entry:
     return Entry(path, inbox_key(path.relative_to(inbox)), kind, size, mtime_ns, error, ctime_ns)
 
 

@@ -28,15 +28,20 @@ REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "tests" / "fixtures" / "seeds" / "tapraya_sao_sakaeo_2568_annual.txt"
 
 CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
+
+def peak_mb():
+    # VmHWM: this process's own peak (ru_maxrss would include the parent's, kept across exec)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
 from itaflow.read import read_path
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 started = time.monotonic()
 doc = read_path(Path(sys.argv[1]))
 print(json.dumps({
     "seconds": time.monotonic() - started,
-    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "peak_mb": peak_mb(),
     "readable": doc.readable,
     "reason": doc.problems[0].message if doc.problems else "",
 }))
