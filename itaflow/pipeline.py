@@ -59,34 +59,36 @@ def plan_batches(settings: Settings) -> list[list[int]]:
 
 
 def check_batch(submission_ids: list[int], settings: Settings, run_id: str | None = None) -> str:
-    """Read, extract and check one batch (one GE validation); write the records, return the path."""
-    from itaflow.checks import check_batch as run_checks
-    from itaflow.process import read_and_extract, unreadable
+    """Read, extract and check one batch on the worker pool; write the records, return the path.
+
+    Data Docs are not built here (they cost ~2 s a batch): ``build_data_docs`` builds
+    them once per run.
+    """
     from itaflow.serde import write_records
     from itaflow.warehouse import get_submissions
+    from itaflow.workers import check_files, items_of
 
     run_id = _run_id(run_id)
-    records = []
-    for sub in get_submissions(settings.warehouse_url, submission_ids):
-        if not sub.get("stored_path"):
-            record = unreadable(
-                sub["original_name"],
-                sub["sha256"],
-                sub["size"],
-                "ไม่มีสำเนาไฟล์ต้นฉบับ",
-                "no stored original",
-            )
-        else:
-            record = read_and_extract(
-                Path(sub["stored_path"]), settings, display=sub["original_name"]
-            )
-        record.sha256 = sub["sha256"]  # the registered identity, even for an unreadable file
-        records.append(record)
+    subs = get_submissions(settings.warehouse_url, submission_ids)
+    records = check_files(items_of(subs), settings)
     name = f"{_safe(run_id)}-batch-{submission_ids[0]}-{submission_ids[-1]}"
-    run = run_checks(records, settings, data_docs=True, batch_name=name)
     path = settings.work / _safe(run_id) / f"{name}.json"
-    write_records(run.records, path)
+    write_records(records, path)
     return str(path)
+
+
+def build_data_docs(settings: Settings, run_id: str) -> str | None:
+    """The run's Great Expectations Data Docs, built once from the records its batches
+    checked (no file is read again); returns the site's index.html, None for an empty run."""
+    from itaflow.checks import check_batch as run_checks
+    from itaflow.serde import read_records
+
+    folder = settings.work / _safe(run_id)
+    records = [r for p in sorted(folder.glob("*-batch-*.json")) for r in read_records(p)]
+    if not records:
+        return None
+    run = run_checks(records, settings, data_docs=True, batch_name=_safe(run_id))
+    return str(run.data_docs)
 
 
 def load_batch(results_path: str, settings: Settings, run_id: str | None = None) -> dict[str, Any]:

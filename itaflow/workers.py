@@ -1,0 +1,198 @@
+"""Read, extract and check many files on every core: a pool of worker processes.
+
+The machine's cores sit idle while one process reads PDFs one after another, and
+Great Expectations, pandas and the LAO registry cost seconds to load. So a batch
+is cut into chunks, each worker reads, extracts and checks whole chunks (one GE
+validation per chunk), and the heavy modules are loaded **once per worker
+process** (``warm``, the pool's initializer), not once per batch: the pool lives
+as long as the process that made it (the CLI's ``validate``, a ``dag.test()``
+run, one Airflow task) and every batch of that process reuses it.
+
+Workers are forked after the parent has warmed up, so under the default Linux
+start method they inherit the imported modules instead of importing them again.
+``ITAFLOW_WORKERS`` sets the pool size (default: the machine's cores); 1 means no
+pool at all (everything in the calling process, as before). Checking a chunk
+gives exactly the findings checking the whole batch would: every derived column
+and every expectation is a fact about one submission and its own measures.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import multiprocessing
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from itaflow.models import SubmissionRecord
+from itaflow.settings import Settings
+
+log = logging.getLogger(__name__)
+
+WORKERS_ENV = "ITAFLOW_WORKERS"
+# Files per pool task. Each chunk pays one GE validation (~0.1-0.3 s of fixed cost),
+# so chunks should not be tiny; they should not be huge either, or one slow PDF
+# chunk keeps a core busy alone at the end of a batch. See README "Performance".
+CHUNK_MIN, CHUNK_MAX = 4, 25
+
+
+@dataclass(frozen=True)
+class Item:
+    """One file to check: where its bytes are (None: no stored original) and its identity."""
+
+    path: str | None
+    display: str
+    sha256: str = ""
+    size: int = 0
+
+
+# Per-process facts, for the tests and the benchmark: how often this process loaded
+# the heavy modules and ran the pool initializer.
+STATE: dict[str, Any] = {"pid": None, "warmups": 0, "inits": 0, "settings": None}
+_POOL: dict[str, Any] = {"key": None, "pool": None}
+
+
+def worker_count() -> int:
+    """``ITAFLOW_WORKERS``, else the machine's cores."""
+    value = os.environ.get(WORKERS_ENV, "").strip()
+    return max(1, int(value)) if value else max(1, os.cpu_count() or 1)
+
+
+def _this_process() -> dict[str, Any]:
+    """STATE for this pid (a forked child starts from a copy of its parent's)."""
+    if STATE["pid"] != os.getpid():
+        STATE.update(pid=os.getpid(), warmups=0, inits=0)
+    return STATE
+
+
+def warm(settings: Settings) -> None:
+    """Load what every check needs, once per process: pandas, Great Expectations,
+    the suites, the LAO registry index and the Thai word list."""
+    if STATE.get("warm_for") == settings:
+        return  # this process, or the parent it was forked from, already did
+    import pandas  # noqa: F401
+
+    from itaflow import registry, thai
+    from itaflow.checks import derive, suites, validate
+
+    validate.import_gx()
+    suites.load_suites(settings.expectations_dir, settings)
+    registry.load()
+    derive._registered_names()
+    thai.words()
+    thai.tokens("การดำเนินการ")
+    _this_process()["warmups"] += 1
+    STATE["warm_for"] = settings
+
+
+def _init(settings: Settings) -> None:
+    """Pool initializer: runs once in each new worker process."""
+    state = _this_process()
+    state["inits"] += 1
+    state["settings"] = settings
+    warm(settings)
+
+
+def check_items(items: Sequence[Item], settings: Settings) -> list[SubmissionRecord]:
+    """Read, extract and check ``items`` here, in this process (one GE validation)."""
+    from itaflow.checks import check_batch
+    from itaflow.process import read_and_extract, unreadable
+
+    records = []
+    for item in items:
+        if item.path is None:
+            record = unreadable(
+                item.display, item.sha256, item.size, "ไม่มีสำเนาไฟล์ต้นฉบับ", "no stored original"
+            )
+        else:
+            record = read_and_extract(Path(item.path), settings, display=item.display)
+        if item.sha256:
+            record.sha256 = item.sha256  # the registered identity, even for an unreadable file
+        records.append(record)
+    return check_batch(records, settings).records
+
+
+def _check_chunk(items: list[Item]) -> list[SubmissionRecord]:
+    return check_items(items, STATE["settings"])
+
+
+def chunk_size(n_items: int, workers: int) -> int:
+    """About four chunks per worker, within [CHUNK_MIN, CHUNK_MAX] files."""
+    return max(CHUNK_MIN, min(CHUNK_MAX, -(-n_items // (workers * 4))))
+
+
+def chunks(items: Sequence[Item], size: int) -> list[list[Item]]:
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def pool(settings: Settings, workers: int) -> Any:
+    """The process's pool for these settings (made on first use, reused after)."""
+    key = (settings, workers)
+    if _POOL["key"] == key and _POOL["pool"] is not None:
+        return _POOL["pool"]
+    shutdown()
+    warm(settings)  # before forking: the workers inherit the loaded modules
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    ctx = multiprocessing.get_context(method)
+    _POOL.update(key=key, pool=ctx.Pool(workers, initializer=_init, initargs=(settings,)))
+    return _POOL["pool"]
+
+
+def shutdown() -> None:
+    """Stop the pool's workers (at exit, or when the settings change)."""
+    current = _POOL.get("pool")
+    _POOL.update(key=None, pool=None)
+    if current is not None:
+        current.terminate()
+        current.join()
+
+
+atexit.register(shutdown)
+
+
+def check_files(
+    items: Sequence[Item], settings: Settings, workers: int | None = None
+) -> list[SubmissionRecord]:
+    """Check ``items`` on ``workers`` processes; the records come back in ``items`` order."""
+    workers = worker_count() if workers is None else max(1, workers)
+    if workers == 1 or len(items) <= CHUNK_MIN:
+        return check_items(items, settings)
+    try:
+        shared = pool(settings, workers)
+    except (AssertionError, OSError) as exc:  # e.g. inside a daemonic process
+        log.warning("no worker pool (%s): checking in this process", exc)
+        return check_items(items, settings)
+    parts = chunks(items, chunk_size(len(items), workers))
+    return [record for part in shared.map(_check_chunk, parts, chunksize=1) for record in part]
+
+
+def items_of(submissions: Sequence[dict[str, Any]]) -> list[Item]:
+    """Warehouse submissions (``get_submissions`` rows) as items to check."""
+    return [
+        Item(s.get("stored_path") or None, s["original_name"], s["sha256"], s["size"])
+        for s in submissions
+    ]
+
+
+def pool_facts(workers: int | None = None) -> list[dict[str, Any]]:
+    """Each live worker's pid, initializer runs and warm-ups (for tests and benchmarks)."""
+    current = _POOL.get("pool")
+    if current is None:
+        return []
+    n = workers or (_POOL["key"][1] if _POOL["key"] else 1)
+    return current.map(_facts, range(n * 8), chunksize=1)
+
+
+def _facts(_: int) -> dict[str, Any]:
+    import sys
+
+    state = _this_process()
+    return {
+        "pid": state["pid"],
+        "inits": state["inits"],
+        "warmups": state["warmups"],
+        "gx": "great_expectations" in sys.modules,
+    }

@@ -1,0 +1,66 @@
+"""The worker pool gives the serial path's records, and loads Great Expectations once per worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from itaflow import workers
+from itaflow.collect import sha256_of
+from itaflow.serde import record_to_dict
+from itaflow.settings import load
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def items(pdf: bool = True) -> list[workers.Item]:
+    """The seeds, a real PDF and a few broken files: ten items, so three chunks."""
+    paths = [
+        *sorted((FIXTURES / "seeds").glob("*.txt")),
+        *([FIXTURES / "real" / "real_02_namyuen_hospital_bribery_2567.pdf"] if pdf else []),
+        FIXTURES / "fuzz" / "truncated.docx",
+        FIXTURES / "fuzz" / "bitflip.xlsx",
+        FIXTURES / "fuzz" / "cp874.txt",
+        FIXTURES / "fuzz" / "empty.txt",
+        FIXTURES / "fuzz" / "header_only.pdf",
+    ]
+    out = [workers.Item(str(p), p.name, *sha256_of(p)) for p in paths]
+    out.append(workers.Item(None, "gone.pdf", "0" * 64, 10))  # no stored original
+    return out
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory):
+    yield load().with_(reports_out=tmp_path_factory.mktemp("reports"))
+    workers.shutdown()
+
+
+def test_pool_gives_the_same_records_as_one_process(settings):
+    todo = items()
+    assert len(todo) > 2 * workers.CHUNK_MIN  # more than one chunk per worker
+    serial = workers.check_items(todo, settings)
+    pooled = workers.check_files(todo, settings, workers=2)
+    assert [r.file for r in pooled] == [i.display for i in todo]
+    assert [record_to_dict(r) for r in pooled] == [record_to_dict(r) for r in serial]
+    assert {r.verdict for r in pooled} >= {"accepted_with_warnings", "rejected"}
+
+
+def test_each_worker_loads_great_expectations_once(settings):
+    todo = items(pdf=False)
+    for _ in range(3):  # three batches through the same pool
+        workers.check_files(todo, settings, workers=2)
+    facts = workers.pool_facts(2)
+    assert len({f["pid"] for f in facts}) <= 2
+    assert all(f["inits"] == 1 for f in facts)  # the initializer ran once per process
+    assert all(f["warmups"] <= 1 for f in facts)  # inherited from the parent, or loaded once
+    assert all(f["gx"] for f in facts)
+
+
+def test_one_worker_means_no_pool(settings, monkeypatch):
+    monkeypatch.setenv(workers.WORKERS_ENV, "1")
+    assert workers.worker_count() == 1
+    monkeypatch.delenv(workers.WORKERS_ENV)
+    assert workers.worker_count() >= 1
+    assert workers.chunk_size(334, 2) == workers.CHUNK_MAX
+    assert workers.chunk_size(10, 2) == workers.CHUNK_MIN
