@@ -1,17 +1,17 @@
 """Read, extract and check many files on every core: a pool of worker processes.
 
 The machine's cores sit idle while one process reads PDFs one after another, and
-Great Expectations, pandas and the LAO registry cost seconds to load. So a batch
-is cut into chunks, each worker reads, extracts and checks whole chunks (one GE
-validation per chunk), and the heavy modules are loaded **once per worker
-process** (``warm``, the pool's initializer), not once per batch: the pool lives
+Great Expectations, pandas and the LAO registry cost seconds to load. So the
+workers read and extract a batch's files one by one, then check it in one slice
+per worker (one GE validation each), and the heavy modules are loaded **once per
+worker process** (``warm``, the pool's initializer), not once per batch: the pool lives
 as long as the process that made it (the CLI's ``validate``, a ``dag.test()``
 run, one Airflow task) and every batch of that process reuses it.
 
 Workers are forked after the parent has warmed up, so under the default Linux
 start method they inherit the imported modules instead of importing them again.
 ``ITAFLOW_WORKERS`` sets the pool size (default: the machine's cores); 1 means no
-pool at all (everything in the calling process, as before). Checking a chunk
+pool at all (everything in the calling process, as before). Checking a slice
 gives exactly the findings checking the whole batch would: every derived column
 and every expectation is a fact about one submission and its own measures.
 """
@@ -33,10 +33,10 @@ from itaflow.settings import Settings
 log = logging.getLogger(__name__)
 
 WORKERS_ENV = "ITAFLOW_WORKERS"
-# Files per pool task. Each chunk pays one GE validation (~0.1-0.3 s of fixed cost),
-# so chunks should not be tiny; they should not be huge either, or one slow PDF
-# chunk keeps a core busy alone at the end of a batch. See README "Performance".
-CHUNK_MIN, CHUNK_MAX = 4, 25
+# Fewest records worth a GE validation of their own: a validation costs ~0.5 CPU-s
+# whatever its size (building the metric graph of ~30 expectations), derived columns
+# ~0.01 s a record. See README "Performance".
+CHECK_MIN = 25
 
 
 @dataclass(frozen=True)
@@ -96,36 +96,56 @@ def _init(settings: Settings) -> None:
     warm(settings)
 
 
-def check_items(items: Sequence[Item], settings: Settings) -> list[SubmissionRecord]:
-    """Read, extract and check ``items`` here, in this process (one GE validation)."""
-    from itaflow.checks import check_batch
+def read_item(item: Item, settings: Settings) -> SubmissionRecord:
+    """One file to one unchecked record (never raises for what the file holds)."""
     from itaflow.process import read_and_extract, unreadable
 
-    records = []
-    for item in items:
-        if item.path is None:
-            record = unreadable(
-                item.display, item.sha256, item.size, "ไม่มีสำเนาไฟล์ต้นฉบับ", "no stored original"
-            )
-        else:
-            record = read_and_extract(Path(item.path), settings, display=item.display)
-        if item.sha256:
-            record.sha256 = item.sha256  # the registered identity, even for an unreadable file
-        records.append(record)
+    if item.path is None:
+        record = unreadable(
+            item.display, item.sha256, item.size, "ไม่มีสำเนาไฟล์ต้นฉบับ", "no stored original"
+        )
+    else:
+        record = read_and_extract(Path(item.path), settings, display=item.display)
+    if item.sha256:
+        record.sha256 = item.sha256  # the registered identity, even for an unreadable file
+    return record
+
+
+def check_records(records: list[SubmissionRecord], settings: Settings) -> list[SubmissionRecord]:
+    """Derive columns and run the suites over ``records``: one GE validation."""
+    from itaflow.checks import check_batch
+
     return check_batch(records, settings).records
 
 
-def _check_chunk(items: list[Item]) -> list[SubmissionRecord]:
-    return check_items(items, STATE["settings"])
+def check_items(items: Sequence[Item], settings: Settings) -> list[SubmissionRecord]:
+    """Read, extract and check ``items`` here, in this process (one GE validation)."""
+    return check_records([read_item(item, settings) for item in items], settings)
 
 
-def chunk_size(n_items: int, workers: int) -> int:
-    """About four chunks per worker, within [CHUNK_MIN, CHUNK_MAX] files."""
-    return max(CHUNK_MIN, min(CHUNK_MAX, -(-n_items // (workers * 4))))
+def _read(item: Item) -> SubmissionRecord:
+    return read_item(item, STATE["settings"])
 
 
-def chunks(items: Sequence[Item], size: int) -> list[list[Item]]:
-    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+def _check(records: list[SubmissionRecord]) -> list[SubmissionRecord]:
+    return check_records(records, STATE["settings"])
+
+
+def check_parts(n_records: int, workers: int) -> int:
+    """How many GE validations to split a batch into: one per worker, but never parts
+    smaller than ``CHECK_MIN`` records (each validation costs ~0.5 CPU-s whatever its size)."""
+    return max(1, min(workers, n_records // CHECK_MIN))
+
+
+def split(records: list[Any], parts: int) -> list[list[Any]]:
+    """``parts`` contiguous slices of nearly equal length, in order."""
+    size, extra = divmod(len(records), parts)
+    out, start = [], 0
+    for i in range(parts):
+        end = start + size + (1 if i < extra else 0)
+        out.append(records[start:end])
+        start = end
+    return out
 
 
 def pool(settings: Settings, workers: int) -> Any:
@@ -156,17 +176,23 @@ atexit.register(shutdown)
 def check_files(
     items: Sequence[Item], settings: Settings, workers: int | None = None
 ) -> list[SubmissionRecord]:
-    """Check ``items`` on ``workers`` processes; the records come back in ``items`` order."""
+    """Check ``items`` on ``workers`` processes; the records come back in ``items`` order.
+
+    Two passes over the pool: files are read and extracted one by one (a slow PDF
+    never holds back a whole chunk), then the records are checked in one slice per
+    worker (few GE validations, each with its fixed cost paid on a different core).
+    """
     workers = worker_count() if workers is None else max(1, workers)
-    if workers == 1 or len(items) <= CHUNK_MIN:
+    if workers == 1 or len(items) < 2:
         return check_items(items, settings)
     try:
         shared = pool(settings, workers)
     except (AssertionError, OSError) as exc:  # e.g. inside a daemonic process
         log.warning("no worker pool (%s): checking in this process", exc)
         return check_items(items, settings)
-    parts = chunks(items, chunk_size(len(items), workers))
-    return [record for part in shared.map(_check_chunk, parts, chunksize=1) for record in part]
+    records = shared.map(_read, items, chunksize=1)
+    parts = split(records, check_parts(len(records), workers))
+    return [r for part in shared.map(_check, parts, chunksize=1) for r in part]
 
 
 def items_of(submissions: Sequence[dict[str, Any]]) -> list[Item]:

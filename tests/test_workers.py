@@ -15,7 +15,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def items(pdf: bool = True) -> list[workers.Item]:
-    """The seeds, a real PDF and a few broken files: ten items, so three chunks."""
+    """The seeds, a real PDF and a few broken files."""
     paths = [
         *sorted((FIXTURES / "seeds").glob("*.txt")),
         *([FIXTURES / "real" / "real_02_namyuen_hospital_bribery_2567.pdf"] if pdf else []),
@@ -38,7 +38,6 @@ def settings(tmp_path_factory):
 
 def test_pool_gives_the_same_records_as_one_process(settings):
     todo = items()
-    assert len(todo) > 2 * workers.CHUNK_MIN  # more than one chunk per worker
     serial = workers.check_items(todo, settings)
     pooled = workers.check_files(todo, settings, workers=2)
     assert [r.file for r in pooled] == [i.display for i in todo]
@@ -62,5 +61,18 @@ def test_one_worker_means_no_pool(settings, monkeypatch):
     assert workers.worker_count() == 1
     monkeypatch.delenv(workers.WORKERS_ENV)
     assert workers.worker_count() >= 1
-    assert workers.chunk_size(334, 2) == workers.CHUNK_MAX
-    assert workers.chunk_size(10, 2) == workers.CHUNK_MIN
+    assert workers.check_parts(10, 2) == 1  # too few records to pay two validations
+    assert workers.check_parts(200, 2) == 2
+    assert workers.split(list(range(5)), 2) == [[0, 1, 2], [3, 4]]
+
+
+def test_checking_in_slices_gives_the_batch_findings(settings, monkeypatch):
+    """Several GE validations (one per slice) judge each record as one validation does."""
+    todo = items(pdf=False)
+    whole = workers.check_items(todo, settings)
+    monkeypatch.setattr(workers, "CHECK_MIN", 1)
+    records = [workers.read_item(i, settings) for i in todo]
+    sliced = [
+        r for part in workers.split(records, 3) for r in workers.check_records(part, settings)
+    ]
+    assert [record_to_dict(r) for r in sliced] == [record_to_dict(r) for r in whole]
