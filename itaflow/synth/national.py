@@ -80,7 +80,7 @@ def national_inbox(
     order = sorted(provinces, key=lambda p: -sizes[p])
     tasks = [(p, fiscal_year, round_, str(out), seed, share_missing, defect_rate) for p in order]
     if workers > 1 and len(tasks) > 1:
-        ctx = multiprocessing.get_context()
+        ctx = multiprocessing.get_context("spawn")  # typst threads do not survive a fork
         with ctx.Pool(min(workers, len(tasks))) as pool:
             done = dict(zip(order, pool.imap(_one, tasks, chunksize=1), strict=True))
     else:
