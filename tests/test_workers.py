@@ -76,3 +76,18 @@ def test_checking_in_slices_gives_the_batch_findings(settings, monkeypatch):
         r for part in workers.split(records, 3) for r in workers.check_records(part, settings)
     ]
     assert [record_to_dict(r) for r in sliced] == [record_to_dict(r) for r in whole]
+
+
+def test_data_docs_are_built_once_per_run_from_the_batches(settings, tmp_path):
+    from itaflow import pipeline
+    from itaflow.serde import write_records
+
+    s = settings.with_(home=tmp_path)
+    assert pipeline.build_data_docs(s, "run 1") is None  # nothing checked yet
+    records = workers.check_items(items(pdf=False)[:3], s)
+    for i, part in enumerate((records[:2], records[2:])):
+        write_records(part, s.work / "run_1" / f"run_1-batch-{i}-{i}.json")
+    index = pipeline.build_data_docs(s, "run 1")
+    assert index == str(s.reports_out / "data_docs" / "run_1" / "index.html")
+    assert Path(index).is_file()
+    assert [p.parent.name for p in (s.reports_out / "data_docs").glob("*/index.html")] == ["run_1"]
