@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 UV := $(shell scripts/bootstrap-uv.sh)
 
-.PHONY: demo test install lint format bench clean-demo ui
+.PHONY: demo test install lint format bench bench-quick clean-demo ui
 
 install:
 	$(UV) sync --frozen
@@ -26,11 +26,16 @@ lint:
 	$(UV) run ruff format .
 
 bench: install
+	$(UV) run python benchmarks/bench_pipeline.py
 	$(UV) run python benchmarks/bench_checks.py
 	$(UV) run python benchmarks/bench_load.py
 	$(UV) run python benchmarks/accuracy.py
 	$(UV) run python benchmarks/defects.py
 	$(UV) run python benchmarks/accuracy.py --producers -n 64
+
+# A few minutes: one small province (also through the DAGs) and one drawn province.
+bench-quick: install
+	$(UV) run python benchmarks/bench_pipeline.py --province ตราด --provinces 1 --repeat 1
 
 clean-demo:
 	rm -rf var/demo .airflow reports/out

@@ -72,6 +72,13 @@ def itaflow_validate_load():
 
         return pipeline.account(settings.load(), batches)
 
+    @task(trigger_rule="all_done")
+    def data_docs(run_id: str | None = None) -> str | None:
+        """Great Expectations Data Docs, once per run (not per batch)."""
+        from itaflow import pipeline, settings
+
+        return pipeline.build_data_docs(settings.load(), run_id)
+
     @task_group
     def batch(submission_ids: list[int]):
         """Check then load one batch: a batch that fails never holds back the others."""
@@ -79,7 +86,8 @@ def itaflow_validate_load():
 
     batches = plan_batches()
     prepare_warehouse() >> batches
-    batch.expand(submission_ids=batches) >> account(batches)
+    checked = batch.expand(submission_ids=batches)
+    checked >> [account(batches), data_docs()]
 
 
 itaflow_validate_load()

@@ -59,6 +59,8 @@ def _cmd_synth(args: argparse.Namespace) -> int:
 
     from itaflow.synth.province import province_inbox
 
+    if args.all or args.provinces is not None:
+        return _synth_national(args)
     manifest = province_inbox(
         args.province,
         args.fiscal_year,
@@ -84,6 +86,34 @@ def _cmd_synth(args: argparse.Namespace) -> int:
         f"{manifest['province']} FY{manifest['fiscal_year']} {manifest['round']}: "
         f"{len(manifest['files'])} files for {manifest['expected']} LAOs "
         f"({len(manifest['missing'])} missing) {kinds} -> {args.out}"
+    )
+    return 0
+
+
+def _synth_national(args: argparse.Namespace) -> int:
+    """``synth --all`` / ``--provinces N``: many provinces at once, on every core."""
+    import time
+
+    from itaflow.synth.national import choose_provinces, national_inbox
+    from itaflow.workers import worker_count
+
+    started = time.perf_counter()
+    provinces = choose_provinces(None if args.all else args.provinces, args.seed)
+    truth = national_inbox(
+        args.out,
+        provinces,
+        args.fiscal_year,
+        args.round,
+        seed=args.seed,
+        defect_rate=args.share_defective,
+        share_missing=args.share_missing,
+        workers=worker_count(),
+        truth_path=args.truth,
+    )
+    print(
+        f"{len(provinces)} provinces FY{truth['fiscal_year']} {truth['round']}: "
+        f"{truth['files']} files for {truth['expected']} LAOs ({truth['missing']} missing) "
+        f"-> {args.out} in {time.perf_counter() - started:.0f} s"
     )
     return 0
 
@@ -123,9 +153,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     s = settings_mod.load()
     pipeline.prepare_warehouse(s)
     batches = pipeline.plan_batches(s)
+    run_id = pipeline._run_id(args.run_id)
     for ids in batches:
-        pipeline.load_batch(pipeline.check_batch(ids, s, args.run_id), s, args.run_id)
+        pipeline.load_batch(pipeline.check_batch(ids, s, run_id), s, run_id)
     print(json.dumps(pipeline.account(s, batches), ensure_ascii=False))
+    if batches and not args.no_data_docs:
+        print(f"data docs: {pipeline.build_data_docs(s, run_id)}")
     return 0
 
 
@@ -275,7 +308,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True)
     s.add_argument("--seed", type=int, default=7)
     s.add_argument("--share-missing", type=float, default=0.1)
-    s.add_argument("--share-defective", type=float, default=0.2)
+    s.add_argument("--share-defective", "--defect-rate", type=float, default=0.2)
+    many = s.add_mutually_exclusive_group()
+    many.add_argument("--all", action="store_true", help="every LAO of the registry (national)")
+    many.add_argument("--provinces", type=int, help="N provinces drawn by --seed")
+    s.add_argument("--truth", help="ground-truth file (default: <out>.ground_truth.json)")
     s.add_argument(
         "--intake-manifest",
         help="also write the gateway's arrival record (JSON Lines) here, e.g. $ITAFLOW_HOME/intake/synth.jsonl",
@@ -297,6 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="check and load pending files (itaflow_validate_load)")
     v.add_argument("--run-id")
+    v.add_argument("--no-data-docs", action="store_true", help="skip building the run's Data Docs")
     v.set_defaults(func=_cmd_validate)
 
     r = sub.add_parser(

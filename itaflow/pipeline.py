@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -151,12 +150,13 @@ def handoff_path(key: str, settings: Settings) -> Path:
 
 
 def check_batch(submission_ids: list[int], settings: Settings, run_id: str | None = None) -> str:
-    """Read, extract and check one batch (one GE validation); write the records to the shared
-    folder and return their key (relative to ``settings.work``) for ``load_batch``.
+    """Read, extract and check one batch on the worker pool; write the records to the
+    shared folder and return their key (relative to ``settings.work``) for ``load_batch``.
 
     The key names the run and the batch's first and last id, and batches never share an
     id, so mapped batches never write the same file; their loads never the same
-    submission.
+    submission. Data Docs are not built here (they cost ~2 s a batch):
+    ``build_data_docs`` builds them once per run.
     """
     run_id = _run_id(run_id)
     name = f"{_safe(run_id)}-batch-{submission_ids[0]}-{submission_ids[-1]}"
@@ -164,38 +164,14 @@ def check_batch(submission_ids: list[int], settings: Settings, run_id: str | Non
     target = handoff_path(key, settings)
     target.parent.mkdir(parents=True, exist_ok=True)  # no shared folder: fail before the work
 
-    from itaflow.checks import check_batch as run_checks
-    from itaflow.collect import stored_path_for
-    from itaflow.process import read_and_extract, unreadable
     from itaflow.serde import write_records
     from itaflow.warehouse import get_submissions
+    from itaflow.workers import check_files, items_of
 
     subs = get_submissions(settings.warehouse_url, submission_ids)
-    records, spent = [], []
-    for sub in subs:
-        started = time.monotonic()
-        if not sub.get("stored_path"):
-            record = unreadable(
-                sub["original_name"],
-                sub["sha256"],
-                sub["size"],
-                "ไม่มีสำเนาไฟล์ต้นฉบับ",
-                "no stored original",
-            )
-        else:
-            # the kept original in this worker's view of the shared store, not the path
-            # the collecting worker happened to see
-            record = read_and_extract(
-                stored_path_for(settings.store, sub["sha256"]),
-                settings,
-                display=sub["original_name"],
-            )
-        record.sha256 = sub["sha256"]  # the registered identity, even for an unreadable file
-        records.append(record)
-        spent.append(time.monotonic() - started)
-    run = run_checks(records, settings, data_docs=True, batch_name=name, spent=spent)
-    attribute_unreadable(run.records, subs, settings)
-    write_records(run.records, target)
+    records = check_files(items_of(subs, settings.store), settings)
+    attribute_unreadable(records, subs, settings)
+    write_records(records, target)
     return key
 
 
@@ -227,6 +203,33 @@ def attribute_unreadable(records: list[Any], subs: list[dict[str, Any]], setting
             record.evidence["attributed_by"] = found.how
             tied += 1
     return tied
+
+
+DATA_DOCS_MAX_RECORDS = 2000  # bounds the once-per-run validation (time and memory) nationally
+
+
+def build_data_docs(settings: Settings, run_id: str) -> str | None:
+    """The run's Great Expectations Data Docs, built once from the records its batches
+    checked (no file is read again); returns the site's index.html, None for an empty run.
+
+    A national run validates its first ``DATA_DOCS_MAX_RECORDS`` files only: the pages
+    show every rule and how that sample fared; the findings of every file are in the
+    warehouse either way.
+    """
+    from itaflow.checks import check_batch as run_checks
+    from itaflow.serde import read_records
+
+    records: list[Any] = []
+    for path in sorted(handoff_path(_safe(run_id), settings).glob("*-batch-*.json")):
+        records.extend(read_records(path))
+        if len(records) >= DATA_DOCS_MAX_RECORDS:
+            break
+    if not records:
+        return None
+    run = run_checks(
+        records[:DATA_DOCS_MAX_RECORDS], settings, data_docs=True, batch_name=_safe(run_id)
+    )
+    return str(run.data_docs)
 
 
 def load_batch(results_key: str, settings: Settings, run_id: str | None = None) -> dict[str, Any]:

@@ -87,6 +87,7 @@ def province_inbox(
     settings: Settings | None = None,
     skip_layouts: tuple[str, ...] = (),
     producers: tuple[str, ...] = (),
+    format_weights: dict[str, float] | None = None,
 ) -> dict:
     """Fill ``out_dir`` with the province's submissions; return the manifest.
 
@@ -100,10 +101,12 @@ def province_inbox(
     ``producers``: outside producers for clean PDFs (none by default); a file so made
     has ``producer`` and a ``layout`` of the form ``producer:layout``; producers not
     installed are left out and named in the manifest's ``skipped_producers``.
+    ``format_weights``: the format mix (default ``FORMAT_WEIGHTS``).
     """
     from itaflow.settings import load
 
     settings = settings or load()
+    weights = format_weights or FORMAT_WEIGHTS
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     rows = sorted(province_rows(province_th), key=lambda r: r.lao_code)
@@ -141,7 +144,7 @@ def province_inbox(
             record,
             out / name,
             rng,
-            weights=FORMAT_WEIGHTS,
+            weights=weights,
             exclude_layouts=(DEFECTS[defect].layouts_excluded if defect else ()) + skip_layouts,
         )
         _stamp(path, received)
@@ -162,7 +165,7 @@ def province_inbox(
                 "measures": len(record.measures),
             }
         )
-    _resubmission(files, senders, fiscal_year, round_, out, rng, due, skip_layouts)
+    _resubmission(files, senders, fiscal_year, round_, out, rng, due, skip_layouts, weights)
     skipped = _reproduce(files, records, out, producers)
     _duplicate(files, out, rng, due)
     return {
@@ -178,7 +181,15 @@ def province_inbox(
 
 
 def _resubmission(
-    files, senders, fiscal_year, round_, out: Path, rng, due: date, skip: tuple[str, ...]
+    files,
+    senders,
+    fiscal_year,
+    round_,
+    out: Path,
+    rng,
+    due: date,
+    skip: tuple[str, ...],
+    weights: dict[str, float] = FORMAT_WEIGHTS,
 ) -> None:
     """The first defective LAO sends a corrected version a few days later."""
     first = next((f for f in files if f["defect"]), files[0] if files else None)
@@ -188,9 +199,7 @@ def _resubmission(
     record = make_record(row, fiscal_year, round_, rng)
     when = datetime.fromisoformat(first["received_at"]) + timedelta(days=rng.randint(2, 9))
     stem = out / (Path(first["file"]).stem + "_แก้ไข")
-    path, fmt, layout, enc = render_random(
-        record, stem, rng, weights=FORMAT_WEIGHTS, exclude_layouts=skip
-    )
+    path, fmt, layout, enc = render_random(record, stem, rng, weights=weights, exclude_layouts=skip)
     _stamp(path, when)
     files.append(
         {
