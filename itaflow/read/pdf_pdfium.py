@@ -68,7 +68,12 @@ def _chars(raw, height: float) -> list[dict]:
             "generated": generated,
             "spread": False,
         }
-        if groups and groups[-1][:2] == (ox.value, oy.value) and not generated:
+        if (
+            groups
+            and groups[-1][:2] == (ox.value, oy.value)
+            and not generated
+            and abs(char["x0"] - out[-1]["x1"]) < 0.05  # pieces of one glyph's box abut
+        ):
             groups[-1] = (*groups[-1][:2], groups[-1][2] + char["text"], groups[-1][3])
             for c in out[groups[-1][3] :]:
                 c["spread"] = char["spread"] = True  # one glyph, several characters
