@@ -40,7 +40,11 @@ def smtp_from_connection():
         "province": Param(None, type=["null", "string"], description="จังหวัด"),
         "day": Param(None, type=["null", "string"], description="วันที่แจ้งเตือน YYYY-MM-DD"),
     },
-    default_args={"retries": 3, "retry_delay": pendulum.duration(minutes=10)},
+    default_args={
+        "retries": 3,
+        "retry_delay": pendulum.duration(minutes=10),
+        "execution_timeout": pendulum.duration(minutes=30),
+    },
 )
 def itaflow_remind():
     @task
