@@ -132,6 +132,7 @@ def stack(tmp_path_factory, mailbox):
         "ITAFLOW_PROVINCE": "นครราชสีมา",
         "ITAFLOW_MAIL_TO": "สำนักงานจังหวัด <office@example.go.th>",
         "ITAFLOW_BATCH_SIZE": "2",
+        "ITAFLOW_QUIET_SECONDS": "0",  # files are dropped whole: no quiet period to wait out
     }
     pg_admin(f'CREATE DATABASE "{meta_db}"')
     pg_admin(f'CREATE DATABASE "{warehouse_db}"')

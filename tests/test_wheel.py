@@ -56,7 +56,12 @@ def venv(tmp_path_factory):
 def clean_env(home: Path) -> dict[str, str]:
     drop = ("ITAFLOW", "AIRFLOW", "PYTHONPATH", "VIRTUAL_ENV", "UV_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
-    return {**env, "ITAFLOW_HOME": str(home), "GX_ANALYTICS_ENABLED": "False"}
+    return {
+        **env,
+        "ITAFLOW_HOME": str(home),
+        "ITAFLOW_QUIET_SECONDS": "0",  # files are dropped whole: no quiet period to wait out
+        "GX_ANALYTICS_ENABLED": "False",
+    }
 
 
 def test_the_wheel_ships_suites_templates_and_sql(venv):

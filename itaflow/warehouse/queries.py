@@ -212,7 +212,12 @@ def report_data(
 def _stored_or_default(
     conn: Connection, fiscal_year: int, round: str, settings: Settings
 ) -> dict[str, Any]:
-    return _round_row(conn, fiscal_year, round) or round_defaults(fiscal_year, round, settings)
+    """The round as a read sees it: its stored row (or the configured defaults) with the
+    due date in force now (``_due_in_force``), without writing anything."""
+    row = _round_row(conn, fiscal_year, round)
+    if row is None:
+        return round_defaults(fiscal_year, round, settings)
+    return {**row, "due_date": _due_in_force(row, settings)}
 
 
 def _measure_row(m: Any) -> dict[str, Any]:
