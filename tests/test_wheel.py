@@ -2,7 +2,8 @@
 
 ``uv build`` makes the sdist and the wheel from it; the wheel goes into a fresh venv
 (dependencies pinned by ``uv.lock``, from uv's cache) and runs from a folder that is
-not the checkout, with no ``ITAFLOW_*`` settings: ``itaflow inspect`` must judge a
+not the checkout, with no ``ITAFLOW_*`` settings but ``ITAFLOW_HOME`` and a zero quiet
+period (the file is dropped whole): ``itaflow inspect`` must judge a
 file exactly as the checkout does (the suites from the package data) and
 ``itaflow compile --send`` must render HTML, PDF, XLSX and the mail (the templates).
 """
