@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from itaflow.extract.cells import (
+    UNIT_HEADS,
     UNIT_START,
     category_heading,
     category_of_item,
@@ -20,7 +21,7 @@ from itaflow.extract.columns import header_likeness
 from itaflow.extract.layout import Row
 from itaflow.models import Measure
 from itaflow.periods import date_mentions, parse_period
-from itaflow.thai import normalize
+from itaflow.thai import normalize, to_arabic_digits
 
 # Raw fields kept in ``Measure.raw`` (beyond the Measure fields).
 RAW_FIELDS = (
@@ -66,6 +67,34 @@ def _period_cut(above: str, below: str) -> bool:
     )
 
 
+_ITEM = re.compile(r"(?:^|\s)\(?([0-9๐-๙]{1,2})[.)](?![0-9๐-๙])")
+
+
+def _item_numbers(text: str) -> list[int]:
+    return [int(to_arabic_digits(m.group(1))) for m in _ITEM.finditer(text)]
+
+
+def _list_goes_on(above: Row, below: Row) -> bool:
+    """A numbered list cut by the page: a cell below starts with item n (n ≥ 2)
+    where the same cell above ended with item n - 1 (a new measure starts at 1)."""
+    for col, text in enumerate(below.cells):
+        first = _item_numbers(text.lstrip()[:6])
+        if not first or first[0] < 2 or col >= len(above.cells):
+            continue
+        before = _item_numbers(above.cells[col])
+        if before and before[-1] == first[0] - 1:
+            return True
+    return False
+
+
+def _unit_cut(above: str) -> bool:
+    """A responsible cell that ends in a bare unit head ("สำนัก", "กอง"): its name
+    went to the next page."""
+    lines = [t for t in above.strip().split("\n") if t.strip()]
+    last = lines[-1].split()[-1] if lines else ""
+    return last.lstrip("-•0123456789๐๑๒๓๔๕๖๗๘๙.)( ") in UNIT_HEADS
+
+
 def _split_by_page(row: Row, prev: Row, numbered_leads: bool) -> bool:
     """A PDF row cut by a page break, continued at the top of the next page's
     table (under its repeated header) with text in its first cell too.
@@ -79,6 +108,8 @@ def _split_by_page(row: Row, prev: Row, numbered_leads: bool) -> bool:
     if strip_enumerator(_lead(row).strip())[1] is not None:
         return False
     if numbered_leads or _period_cut(prev.get("period"), row.get("period")):
+        return True
+    if _unit_cut(prev.get("responsible")) or _list_goes_on(prev, row):
         return True
     if row.header.has("period") and (row.get("period").strip() or not prev.get("period").strip()):
         return False
