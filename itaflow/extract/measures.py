@@ -127,6 +127,26 @@ def _numbered_above(group: Group, row: Row) -> bool:
     return above is not None and strip_enumerator(_lead(row).strip())[1] != above + 1
 
 
+def _seq_cut(groups: list[Group], row: Row) -> bool:
+    """A ลำดับ number cut by a page break ("๑" at the foot of a page, "๗." at the
+    top of the next): the two pieces read together are the number of the
+    measure above, one more than the measure before it."""
+    prev = groups[-1].rows[-1]
+    if not (row.page and prev.page and row.page > prev.page and len(groups[-1].rows) == 1):
+        return False
+    head, tail = _seq_text(prev.get("seq")), _seq_text(row.get("seq"))
+    joined = seq_number(head + tail)
+    if joined is None or not head or joined == seq_number(head):
+        return False
+    before = seq_number(_seq_text(groups[-2].rows[0].get("seq"))) if len(groups) > 1 else 0
+    return before is not None and joined == before + 1
+
+
+def _seq_text(cell: str) -> str:
+    """A ลำดับ cell without the line breaks a narrow column put inside its number."""
+    return "".join(visible(cell).split())
+
+
 def group_rows(rows: list[Row]) -> list[Group]:
     """One group per measure in document order.
 
@@ -137,7 +157,18 @@ def group_rows(rows: list[Row]) -> list[Group]:
     a page break cut it in a table without a ลำดับ column.
     """
     numbered_tables = {r.table for r in rows if seq_number(r.get("seq")) is not None}
-    leads = [lead for r in rows if (lead := _lead(r).strip())]
+    # a row opening a table on a later page may be a cut measure: no evidence either way
+    opening = {
+        id(r)
+        for p, r in zip(rows, rows[1:], strict=False)
+        if r.table != p.table and r.page != p.page
+    }
+    leads = [
+        lead
+        for r in rows
+        if (lead := _lead(r).strip())
+        and (id(r) not in opening or strip_enumerator(lead)[1] is not None)
+    ]
     enumerated = sum(1 for lead in leads if strip_enumerator(lead)[1] is not None)
     numbered_leads = bool(leads) and enumerated >= 0.8 * len(leads) and enumerated >= 2
     groups: list[Group] = []
@@ -147,11 +178,16 @@ def group_rows(rows: list[Row]) -> list[Group]:
         continues = (
             prev is not None
             and prev.header.fields == row.header.fields
-            and not seq_cell
             and (
-                not _lead(row).strip()
-                or _numbered_above(groups[-1], row)
-                or _split_by_page(row, prev, numbered_leads)
+                (
+                    not seq_cell
+                    and (
+                        not _lead(row).strip()
+                        or _numbered_above(groups[-1], row)
+                        or _split_by_page(row, prev, numbered_leads)
+                    )
+                )
+                or (bool(seq_cell) and _seq_cut(groups, row))
             )
         )
         if continues:
