@@ -57,7 +57,9 @@ def _lead(row: Row) -> str:
 
 
 _CUT_END = re.compile(r"(?:-|–|ถึง)\s*(?:[\d๐-๙]{1,2})?\s*$")  # "๑ ต.ค. ๖๘ -", "... ถึง ๓๐"
-_CUT_START = re.compile(r"^\s*(?:-|–|ถึง)")
+_CUT_START = re.compile(
+    r"^\s*(?:-|–|ถึง|(?:25|๒๕)[0-9๐-๙]{2}(?![0-9๐-๙]))"
+)  # or the year of a cut date
 
 
 def _period_cut(above: str, below: str) -> bool:
