@@ -29,6 +29,7 @@ import pypdfium2.raw as pdfium_c
 # Other producers' boxes for it are 0.5-0.7 em wide.
 _NARROW_AM = 0.35  # x font size: a box narrower than this lacks its sara aa
 _AM_WIDTH = 0.55  # x font size: the whole glyph's width
+_REPEAT_SLACK = 0.5  # points: a repeated cluster's tiny box may sit just past the first's edge
 MAX_PATHS = 5_000  # more drawn objects than this on a page is a drawing, not a table
 _THIN = 2.5
 GENERATED_GAP = 0.15  # x font size: a generated space in a narrower gap is not a word break  # points: a filled box thinner than this is a ruling drawn as a rectangle
@@ -162,7 +163,7 @@ def _drop_repeat(out: list[dict], groups: list[tuple[float, float, str, int]]) -
         theirs = out[pfirst : pfirst + len(ptext)]
         left, right = min(c["x0"] for c in theirs), max(c["x1"] for c in theirs)
         middle = (min(c["x0"] for c in mine) + max(c["x1"] for c in mine)) / 2
-        if left <= middle <= right:
+        if left - _REPEAT_SLACK <= middle <= right + _REPEAT_SLACK:
             for c in mine:
                 c["text"] = ""
             groups.pop()
