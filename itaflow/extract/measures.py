@@ -199,6 +199,17 @@ def group_rows(rows: list[Row]) -> list[Group]:
     return groups
 
 
+_D = "[0-9๐-๙]"
+# a narrow period column wraps inside a date: "๑/๑๐/๒๕๖" + "๗", "๓๑/๓" + "/๒๕๖๘"
+_CUT_DATE = re.compile(
+    rf"(/{_D}*)\n(?={_D}|/)|({_D})\n(?=/)|(?<!{_D})({_D}{{3}})\n(?={_D}(?!{_D}))"
+)
+
+
+def _join_cut_dates(text: str) -> str:
+    return _CUT_DATE.sub(lambda m: next(g for g in m.groups() if g is not None), text)
+
+
 @dataclass
 class Built:
     measure: Measure
@@ -215,7 +226,10 @@ def build(group: Group, seq: int, fiscal_year: int | None, soft_breaks: bool = F
     """
     raw = {name: text for name in RAW_FIELDS if (text := group.raw(name))}
     if soft_breaks:
-        raw = {name: text.replace("\n", " ") for name, text in raw.items()}
+        raw = {
+            name: (_join_cut_dates(text) if name == "period" else text).replace("\n", " ")
+            for name, text in raw.items()
+        }
     first = group.rows[0]
     measure_text = normalize(raw.get("measure", "")) or normalize(raw.get("issue", ""))
     measure_text, _ = strip_enumerator(measure_text)
