@@ -200,9 +200,10 @@ def group_rows(rows: list[Row]) -> list[Group]:
 
 
 _D = "[0-9๐-๙]"
-# a narrow period column wraps inside a date: "๑/๑๐/๒๕๖" + "๗", "๓๑/๓" + "/๒๕๖๘"
+# a narrow period column wraps inside a date: "๑/๑๐/๒๕๖" + "๗", "๓๑/๓" + "/๒๕๖๘", "๓" + "๑/๓"
 _CUT_DATE = re.compile(
     rf"(/{_D}*)\n(?={_D}|/)|({_D})\n(?=/)|(?<!{_D})({_D}{{3}})\n(?={_D}(?!{_D}))"
+    rf"|(?<!{_D})({_D})\n(?={_D}{{1,2}}/)"  # "๓" + "๑/๓/๒๕๖๗"
 )
 
 
