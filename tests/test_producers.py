@@ -24,25 +24,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 PRODUCERS = FIXTURES / "producers"
 MANIFEST = json.loads((PRODUCERS / "manifest.json").read_text(encoding="utf-8"))
 
-# file -> what the reader gets wrong today (measured 2026-12-02 on branch producers)
-KNOWN_FAILURES = {
-    "danchang_sao_nakhonratchasima_2566_h1/chromium_chrome_table.pdf": "3 measures of 7",
-    "danchang_sao_nakhonratchasima_2566_h1/chromium_chrome_print.pdf": (
-        "2 measures of 7 (browser header and footer on every page)"
-    ),
-    "danchang_sao_nakhonratchasima_2566_h1/libreoffice_lo_grouped.pdf": (
-        "8 measures of 7: a measure continued on the next page is read as a new one"
-    ),
-    "danchang_sao_nakhonratchasima_2566_h1/libreoffice_lo_distributed.pdf": "9 measures of 7",
-    "nonghuarat_tm_nakhonratchasima_2568/chromium_chrome_landscape.pdf": "7 measures of 5",
-    "nonghuarat_tm_nakhonratchasima_2568/chromium_chrome_rowspan.pdf": (
-        "3 measures of 5 (a row per step/result item, other cells spanning them)"
-    ),
-    "tapraya_sao_sakaeo_2568_annual/chromium_chrome_long.pdf": "4 measures of 7",
-    "tapraya_sao_sakaeo_2568_annual/typst_pdf_unruled.pdf": (
-        "a missing_field error on measure 5 rejects the report"
-    ),
-}
+# file -> what the reader gets wrong today (none since branch pdf2, 2026-12-02)
+KNOWN_FAILURES: dict[str, str] = {}
 
 
 def _key(text: str | None) -> str:

@@ -158,3 +158,52 @@ def test_password_protected_pdf_is_unreadable():
     doc = read_bytes(pdf, "locked.pdf")
     assert not doc.readable and doc.format == "pdf"
     assert "รหัสผ่าน" in doc.problems[0].message and "password" in doc.problems[0].message
+
+
+PRODUCERS = Path(__file__).parent / "fixtures" / "producers"
+
+
+def test_table_cut_by_a_page_break_without_a_closing_ruling_keeps_its_last_row():
+    """Chromium draws no bottom border where a page break cuts a table: the rows
+    above the break are still read as table rows (not loose text)."""
+    from itaflow.read.pdf import _open_ends
+
+    def v(x, top, bottom):
+        return {
+            "orientation": "v",
+            "object_type": "v_edge",
+            "x0": x,
+            "x1": x + 0.75,
+            "top": top,
+            "bottom": bottom,
+            "width": 0.75,
+            "height": bottom - top,
+        }
+
+    def h(x0, x1, y):
+        return {
+            "orientation": "h",
+            "object_type": "h_edge",
+            "x0": x0,
+            "x1": x1,
+            "top": y,
+            "bottom": y + 0.75,
+            "width": x1 - x0,
+            "height": 0.75,
+        }
+
+    vertical = [v(x, 100, 800) for x in (40, 200, 400)]
+    horizontal = [h(40, 400.75, 100), h(40, 400.75, 150)]
+    added = _open_ends(vertical, horizontal)
+    assert [(e["top"], e["x0"], e["x1"]) for e in added] == [(800.0, 40, 400.75)]
+    horizontal.append(h(40, 400.75, 800))
+    assert _open_ends(vertical, horizontal) == []
+
+
+def test_chromium_print_reads_without_its_page_headers_and_with_whole_words():
+    doc = read_path(PRODUCERS / "danchang_sao_nakhonratchasima_2566_h1/chromium_chrome_print.pdf")
+    text = "\n".join(b.text for b in doc.blocks if b.kind == "text")
+    assert "file://" not in text and "AM " not in text
+    assert text.splitlines()[0].startswith("รายงานการดำเนินการ")
+    assert "อำเภอบัวใหญ่" in text and "ดำ เนิน" not in text
+    assert len(tables(doc)) >= 7  # every cut piece of the measure tables is a table

@@ -11,8 +11,8 @@ from itaflow.thai import THAI_LETTER, normalize, to_arabic_digits
 # Words that start a unit name; a space before one of them separates two units
 # ("สำนักปลัด กองคลัง"), elsewhere a space is wrapping ("กอง การศึกษาฯ",
 # "กองการ เจ้าหน้าที่"). "และ"/"หรือ" before one of them also separates.
-_UNIT_HEADS = ("สำนัก", "กอง", "งาน", "ฝ่าย", "ส่วน", "หน่วย", "ศูนย์", "ทุก")
-_HEADS_RE = "|".join(map(re.escape, _UNIT_HEADS))
+UNIT_HEADS = ("สำนัก", "กอง", "งาน", "ฝ่าย", "ส่วน", "หน่วย", "ศูนย์", "ทุก")
+_HEADS_RE = "|".join(map(re.escape, UNIT_HEADS))
 _ENUM_CHARS = r"(?:\(?[\d๐-๙]{1,2}[.)]|[-•●▪◦∙·*–])"
 # How a responsible cell starts when it is not the tail of a cut cell.
 UNIT_START = re.compile(
@@ -23,6 +23,21 @@ _SPLIT_UNITS = re.compile(
     rf"\n+|\s*[/,;、]\s*|(?:^|\s+){_ENUM}\s*|\s*(?:และ|หรือ)\s*(?=(?:{_HEADS_RE}))"
 )
 _LEADING_ENUM = re.compile(rf"^\s*{_ENUM}\s*")
+
+
+_OPEN_END = re.compile(rf"(?:ใน|ของ|แต่ละ)(?:{_HEADS_RE})$")
+
+
+def _whole_names(parts: list[str]) -> list[str]:
+    """Join a part that ends "ในส่วน"/"ของงาน" with the next: a sentence wrapped
+    before a head word, not two units."""
+    out: list[str] = []
+    for part in parts:
+        if out and _OPEN_END.search(out[-1]):
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
+    return out
 
 
 def split_responsible(text: str) -> list[str]:
@@ -37,7 +52,7 @@ def split_responsible(text: str) -> list[str]:
         if not piece:
             continue
         # Spaces before a unit head separate units; other spaces are wrapping.
-        parts = re.split(rf"\s+(?=(?:{_HEADS_RE}))", piece)
+        parts = _whole_names(re.split(rf"\s+(?=(?:{_HEADS_RE}))", piece))
         for part in parts:
             part = re.sub(f"(?<=[{THAI_LETTER}]) (?=[{THAI_LETTER}])", "", part).strip()
             if part and part not in out:

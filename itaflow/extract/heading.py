@@ -34,7 +34,8 @@ _FY_ROUND = re.compile(r"รอบ\s*(?:ที่\s*2\s*)?\(?\s*12\s*เดื�
 _TICK = "☑"
 
 _THAI_WORD = r"[ก-๙]+(?:\.[ก-๙]+)*"
-_DISTRICT = re.compile(rf"(?:อำเภอ|(?<![ก-๙])อ\.)\s*({_THAI_WORD})")
+# the district's name stops at จังหวัด even when the text layer lost the space before it
+_DISTRICT = re.compile(r"(?:อำเภอ|(?<![ก-๙])อ\.)\s*((?:(?!จังหวัด|จ\.)[ก-๙])+(?:\.[ก-๙]+)*)")
 _PROVINCE = re.compile(rf"(?:จังหวัด|(?<![ก-๙])จ\.)\s*({_THAI_WORD})")
 # Organisations that are not LAOs but send similar reports, most telling first:
 # a labelled หน่วยงาน, then a hospital or school, then any office.

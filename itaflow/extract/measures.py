@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from itaflow.extract.cells import (
+    UNIT_HEADS,
     UNIT_START,
     category_heading,
     category_of_item,
@@ -20,7 +21,7 @@ from itaflow.extract.columns import header_likeness
 from itaflow.extract.layout import Row
 from itaflow.models import Measure
 from itaflow.periods import date_mentions, parse_period
-from itaflow.thai import normalize
+from itaflow.thai import normalize, to_arabic_digits
 
 # Raw fields kept in ``Measure.raw`` (beyond the Measure fields).
 RAW_FIELDS = (
@@ -56,7 +57,9 @@ def _lead(row: Row) -> str:
 
 
 _CUT_END = re.compile(r"(?:-|–|ถึง)\s*(?:[\d๐-๙]{1,2})?\s*$")  # "๑ ต.ค. ๖๘ -", "... ถึง ๓๐"
-_CUT_START = re.compile(r"^\s*(?:-|–|ถึง)")
+_CUT_START = re.compile(
+    r"^\s*(?:-|–|ถึง|(?:25|๒๕)[0-9๐-๙]{2}(?![0-9๐-๙]))"
+)  # or the year of a cut date
 
 
 def _period_cut(above: str, below: str) -> bool:
@@ -64,6 +67,34 @@ def _period_cut(above: str, below: str) -> bool:
     return bool(below.strip() and above.strip()) and bool(
         _CUT_END.search(above) or _CUT_START.match(below)
     )
+
+
+_ITEM = re.compile(r"(?:^|\s)\(?([0-9๐-๙]{1,2})[.)](?![0-9๐-๙])")
+
+
+def _item_numbers(text: str) -> list[int]:
+    return [int(to_arabic_digits(m.group(1))) for m in _ITEM.finditer(text)]
+
+
+def _list_goes_on(above: Row, below: Row) -> bool:
+    """A numbered list cut by the page: a cell below starts with item n (n ≥ 2)
+    where the same cell above ended with item n - 1 (a new measure starts at 1)."""
+    for col, text in enumerate(below.cells):
+        first = _item_numbers(text.lstrip()[:6])
+        if not first or first[0] < 2 or col >= len(above.cells):
+            continue
+        before = _item_numbers(above.cells[col])
+        if before and before[-1] == first[0] - 1:
+            return True
+    return False
+
+
+def _unit_cut(above: str) -> bool:
+    """A responsible cell that ends in a bare unit head ("สำนัก", "กอง"): its name
+    went to the next page."""
+    lines = [t for t in above.strip().split("\n") if t.strip()]
+    last = lines[-1].split()[-1] if lines else ""
+    return last.lstrip("-•0123456789๐๑๒๓๔๕๖๗๘๙.)( ") in UNIT_HEADS
 
 
 def _split_by_page(row: Row, prev: Row, numbered_leads: bool) -> bool:
@@ -79,6 +110,8 @@ def _split_by_page(row: Row, prev: Row, numbered_leads: bool) -> bool:
     if strip_enumerator(_lead(row).strip())[1] is not None:
         return False
     if numbered_leads or _period_cut(prev.get("period"), row.get("period")):
+        return True
+    if _unit_cut(prev.get("responsible")) or _list_goes_on(prev, row):
         return True
     if row.header.has("period") and (row.get("period").strip() or not prev.get("period").strip()):
         return False
@@ -96,6 +129,26 @@ def _numbered_above(group: Group, row: Row) -> bool:
     return above is not None and strip_enumerator(_lead(row).strip())[1] != above + 1
 
 
+def _seq_cut(groups: list[Group], row: Row) -> bool:
+    """A ลำดับ number cut by a page break ("๑" at the foot of a page, "๗." at the
+    top of the next): the two pieces read together are the number of the
+    measure above, one more than the measure before it."""
+    prev = groups[-1].rows[-1]
+    if not (row.page and prev.page and row.page > prev.page and len(groups[-1].rows) == 1):
+        return False
+    head, tail = _seq_text(prev.get("seq")), _seq_text(row.get("seq"))
+    joined = seq_number(head + tail)
+    if joined is None or not head or joined == seq_number(head):
+        return False
+    before = seq_number(_seq_text(groups[-2].rows[0].get("seq"))) if len(groups) > 1 else 0
+    return before is not None and joined == before + 1
+
+
+def _seq_text(cell: str) -> str:
+    """A ลำดับ cell without the line breaks a narrow column put inside its number."""
+    return "".join(visible(cell).split())
+
+
 def group_rows(rows: list[Row]) -> list[Group]:
     """One group per measure in document order.
 
@@ -106,7 +159,18 @@ def group_rows(rows: list[Row]) -> list[Group]:
     a page break cut it in a table without a ลำดับ column.
     """
     numbered_tables = {r.table for r in rows if seq_number(r.get("seq")) is not None}
-    leads = [lead for r in rows if (lead := _lead(r).strip())]
+    # a row opening a table on a later page may be a cut measure: no evidence either way
+    opening = {
+        id(r)
+        for p, r in zip(rows, rows[1:], strict=False)
+        if r.table != p.table and r.page != p.page
+    }
+    leads = [
+        lead
+        for r in rows
+        if (lead := _lead(r).strip())
+        and (id(r) not in opening or strip_enumerator(lead)[1] is not None)
+    ]
     enumerated = sum(1 for lead in leads if strip_enumerator(lead)[1] is not None)
     numbered_leads = bool(leads) and enumerated >= 0.8 * len(leads) and enumerated >= 2
     groups: list[Group] = []
@@ -116,11 +180,16 @@ def group_rows(rows: list[Row]) -> list[Group]:
         continues = (
             prev is not None
             and prev.header.fields == row.header.fields
-            and not seq_cell
             and (
-                not _lead(row).strip()
-                or _numbered_above(groups[-1], row)
-                or _split_by_page(row, prev, numbered_leads)
+                (
+                    not seq_cell
+                    and (
+                        not _lead(row).strip()
+                        or _numbered_above(groups[-1], row)
+                        or _split_by_page(row, prev, numbered_leads)
+                    )
+                )
+                or (bool(seq_cell) and _seq_cut(groups, row))
             )
         )
         if continues:
@@ -128,6 +197,18 @@ def group_rows(rows: list[Row]) -> list[Group]:
         else:
             groups.append(Group([row]))
     return groups
+
+
+_D = "[0-9๐-๙]"
+# a narrow period column wraps inside a date: "๑/๑๐/๒๕๖" + "๗", "๓๑/๓" + "/๒๕๖๘", "๓" + "๑/๓"
+_CUT_DATE = re.compile(
+    rf"(/{_D}*)\n(?={_D}|/)|({_D})\n(?=/)|(?<!{_D})({_D}{{3}})\n(?={_D}(?!{_D}))"
+    rf"|(?<!{_D})({_D})\n(?={_D}{{1,2}}/)"  # "๓" + "๑/๓/๒๕๖๗"
+)
+
+
+def _join_cut_dates(text: str) -> str:
+    return _CUT_DATE.sub(lambda m: next(g for g in m.groups() if g is not None), text)
 
 
 @dataclass
@@ -146,7 +227,10 @@ def build(group: Group, seq: int, fiscal_year: int | None, soft_breaks: bool = F
     """
     raw = {name: text for name in RAW_FIELDS if (text := group.raw(name))}
     if soft_breaks:
-        raw = {name: text.replace("\n", " ") for name, text in raw.items()}
+        raw = {
+            name: (_join_cut_dates(text) if name == "period" else text).replace("\n", " ")
+            for name, text in raw.items()
+        }
     first = group.rows[0]
     measure_text = normalize(raw.get("measure", "")) or normalize(raw.get("issue", ""))
     measure_text, _ = strip_enumerator(measure_text)

@@ -24,6 +24,8 @@ _TITLES = (
 )
 _NAME = re.compile(rf"^\(?\s*((?:{_TITLES})\s?[ก-๙]+(?:\s+[ก-๙]+){{1,2}})\s*\)?$")
 _PAREN_NAME = re.compile(r"^\(\s*([ก-๙]+(?:\s+[ก-๙]+){1,2})\s*\)$")
+# a titled name in brackets whose space before the surname a PDF text layer lost
+_PAREN_TITLED = re.compile(rf"^\(\s*((?:{_TITLES})\s?[ก-๙]{{4,}})\s*\)$")
 _ROLES = r"ผู้รายงาน|ผู้รับรอง|ผู้ตรวจสอบ|ผู้จัดทำ"
 _LABEL = re.compile(rf"^(?:\(?ลงชื่อ\)?|{_ROLES})[\s.…_:]*|[\s.…_]*(?:{_ROLES})$")
 _POSITION_PREFIX = re.compile(r"^ตำแหน่ง\s*")
@@ -40,7 +42,7 @@ def _name_in(line: str) -> str | None:
     text = _LABEL.sub("", line).strip()
     if m := _NAME.match(text):
         return m.group(1)
-    if m := _PAREN_NAME.match(text):
+    if m := _PAREN_NAME.match(text) or _PAREN_TITLED.match(text):
         return m.group(1)
     return None
 

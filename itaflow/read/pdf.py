@@ -52,10 +52,50 @@ class _Sheet:
         self.bbox = bbox
 
 
+def _open_ends(vertical: list[dict], horizontal: list[dict]) -> list[dict]:
+    """Rulings that close a table cut by a page break.
+
+    Chromium draws no bottom border where a page break cuts a table (nor a top
+    one where it goes on): the columns' rulings end at a height no horizontal
+    ruling crosses, so the last row would have no cell. Where two or more
+    vertical rulings end (or start) at the same height with no horizontal ruling
+    there, a line between the outermost of them closes the row.
+    """
+    out: list[dict] = []
+    for key in ("bottom", "top"):
+        ends: dict[int, list[dict]] = {}
+        for e in vertical:
+            ends.setdefault(round(e[key]), []).append(e)
+        for y, group in ends.items():
+            x0, x1 = min(e["x0"] for e in group), max(e["x1"] for e in group)
+            if len(group) < 2 or x1 - x0 < 20:
+                continue
+            if any(
+                abs(h["top"] - y) <= 3 and h["x0"] <= x0 + 3 and h["x1"] >= x1 - 3
+                for h in horizontal
+            ):
+                continue
+            out.append(
+                {
+                    **group[0],
+                    "orientation": "h",
+                    "object_type": "h_edge",
+                    "x0": x0,
+                    "x1": x1,
+                    "top": float(y),
+                    "bottom": float(y),
+                    "width": x1 - x0,
+                    "height": 0.0,
+                }
+            )
+    return out
+
+
 def _ruled_tables(edges: list[dict], bbox: tuple[float, float, float, float]) -> list:
     """Tables drawn with rulings: at least 2x2, not a box nested inside another table."""
     vertical = [e for e in edges if e["orientation"] == "v"]
     horizontal = [e for e in edges if e["orientation"] == "h"]
+    horizontal += _open_ends(vertical, horizontal)
     if len(vertical) < 2 or len(horizontal) < 2:
         return []
     settings = {
@@ -231,6 +271,42 @@ def _open(data: bytes):
         raise corrupt("PDF", str(exc)) from exc
 
 
+# What a browser prints in the page margins: date and time (with the page's
+# title) at the top, the address and "page/pages" at the bottom.
+_BROWSER_LINE = re.compile(
+    r"^\d{1,2}/\d{1,2}/\d{2,4},? \d{1,2}:\d{2}(?: ?[AP]M)?\b|^(?:file|https?)://\S+ \d+/\d+$"
+)
+
+
+def _without_browser_margins(pages: list[list[Block]]) -> list[list[Block]]:
+    """Drop the header and footer a browser prints on every page: lines first or
+    last on their page that look like one, and read the same (digits aside) on
+    every page. Their dates and title would read as the report's own."""
+    if len(pages) < 2:
+        return pages
+
+    def key(b: Block) -> str:
+        return re.sub(r"\d+", "#", b.text)
+
+    ends = [
+        {key(b) for b in (page[0], page[-1]) if b.kind == "text" and _BROWSER_LINE.search(b.text)}
+        for page in pages
+        if page
+    ]
+    common = set.intersection(*ends) if ends and len(ends) == len(pages) else set()
+    if not common:
+        return pages
+    out = []
+    for page in pages:
+        first, last = 0, len(page)
+        if page[0].kind == "text" and key(page[0]) in common:
+            first = 1
+        if last > first and page[-1].kind == "text" and key(page[-1]) in common:
+            last -= 1
+        out.append(page[first:last])
+    return out
+
+
 def read_pdf(data: bytes, budget: Budget) -> Document:
     check_streams(data, budget.limits.max_unzipped_bytes)
     pdf = _open(data)
@@ -239,7 +315,7 @@ def read_pdf(data: bytes, budget: Budget) -> Document:
         budget.pages(n_pages)  # from the page tree alone, before any page is parsed
         if n_pages == 0:
             raise corrupt("PDF", "no pages")
-        blocks: list[Block] = []
+        pages: list[list[Block]] = []
         n_chars = has_images = 0
         columns = Memory()
         for number in range(1, n_pages + 1):
@@ -253,10 +329,11 @@ def read_pdf(data: bytes, budget: Budget) -> Document:
                 has_images += pdf_pdfium.has_image(page)
             finally:
                 page.close()
-            blocks.extend(page_out)
+            pages.append(page_out)
             n_chars += count
     finally:
         pdf.close()
+    blocks = [b for page in _without_browser_margins(pages) for b in page]
     if n_chars < 5 * n_pages or not blocks:  # scanners add no text, or a stray page number
         raise Unreadable(SCANNED if has_images or n_chars == 0 else NO_TEXT)
     return Document(format="pdf", blocks=blocks, pages=n_pages)

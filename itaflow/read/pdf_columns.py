@@ -27,6 +27,7 @@ SEGMENT_GAP = 0.5  # x font size: a word space is ~0.25, the padding between cel
 WORD_GAP = 0.15  # x font size: where a segment that straddles two columns may be cut
 ROW_GAP = 0.15  # x font size beyond the line pitch: the padding that separates rows
 MIN_PITCH = 0.8  # x font size: lines closer than this are one line set in two fonts
+GUTTER = 3.0  # points: text this close to a known column's neighbour would join them
 PARAGRAPH = 0.6  # share of the table's width: a single line this wide is body text
 
 Span = tuple[float, float]
@@ -265,7 +266,13 @@ def _table(
     known = seen.spans if seen else []
 
     def layout(titled: set[int]) -> tuple[list[Span], list[Span], list[list[str]]]:
-        body = _merge(_intervals(segs, start, end, titled) + known)
+        # text set close across a gutter must not join columns an earlier page told apart
+        found = [
+            iv
+            for iv in _intervals(segs, start, end, titled)
+            if _crossed((iv[0] - GUTTER, iv[1] + GUTTER), known) <= 1
+        ]
+        body = _merge(found + known)
         spans = _with_titles(body, [_extent(s) for k in sorted(titled) for s in segs[k]], size)
         return body, spans, [_cells(segs[k], spans) for k in range(start, end)]
 

@@ -24,6 +24,12 @@ import unicodedata
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+# Chromium draws สระอำ as nikhahit + sara aa and gives the character only the
+# nikhahit's box (0.2 em); the sara aa then reads as a word gap ("ดำ เนิน").
+# Other producers' boxes for it are 0.5-0.7 em wide.
+_NARROW_AM = 0.35  # x font size: a box narrower than this lacks its sara aa
+_AM_WIDTH = 0.55  # x font size: the whole glyph's width
+_REPEAT_SLACK = 0.5  # points: a repeated cluster's tiny box may sit just past the first's edge
 MAX_PATHS = 5_000  # more drawn objects than this on a page is a drawing, not a table
 _THIN = 2.5
 GENERATED_GAP = 0.15  # x font size: a generated space in a narrower gap is not a word break  # points: a filled box thinner than this is a ruling drawn as a rectangle
@@ -83,6 +89,9 @@ def _chars(raw, height: float) -> list[dict]:
         out.append(char)
     _drop_repeat(out, groups)
     kept = _pair_surrogates([c for c in out if c["text"]])
+    for c in kept:
+        if c["text"] == "\u0e33" and c["x1"] - c["x0"] < _NARROW_AM * c["size"]:
+            c["x1"] = c["x0"] + _AM_WIDTH * c["size"]
     spaced = []
     for k, c in enumerate(kept):
         if c["generated"]:
@@ -154,7 +163,7 @@ def _drop_repeat(out: list[dict], groups: list[tuple[float, float, str, int]]) -
         theirs = out[pfirst : pfirst + len(ptext)]
         left, right = min(c["x0"] for c in theirs), max(c["x1"] for c in theirs)
         middle = (min(c["x0"] for c in mine) + max(c["x1"] for c in mine)) / 2
-        if left <= middle <= right:
+        if left - _REPEAT_SLACK <= middle <= right + _REPEAT_SLACK:
             for c in mine:
                 c["text"] = ""
             groups.pop()
