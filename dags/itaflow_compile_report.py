@@ -20,16 +20,27 @@ REPORT = Asset("itaflow://reports/provincial")
 
 
 def smtp_from_connection():
-    """Airflow's ``smtp_default`` connection as itaflow's SmtpConfig, or None for the outbox."""
+    """Airflow's ``smtp_default`` connection as itaflow's SmtpConfig, or None for the outbox.
+
+    Only a connection that is not defined (or has no host) means the outbox, and the log
+    says so; any other failure to read it fails the task (Airflow retries) instead of
+    silently writing the mail to a folder nobody reads.
+    """
+    import logging
+
     from airflow.sdk import Connection
+    from airflow.sdk.exceptions import AirflowNotFoundException
 
     from itaflow.mail import SmtpConfig
 
+    log = logging.getLogger(__name__)
     try:
         conn = Connection.get("smtp_default")
-    except Exception:
+    except AirflowNotFoundException:
+        log.warning("no smtp_default connection: mails are written to the outbox")
         return None
     if not conn or not conn.host:
+        log.warning("smtp_default has no host: mails are written to the outbox")
         return None
     extra = conn.extra_dejson or {}
     return SmtpConfig(
