@@ -29,9 +29,9 @@ import warnings
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from airflow_stack import AirflowStack, Api, free_port
+from airflow_stack import AirflowStack, Api
 from pgtools import PG_URL, pg_admin, skip_loudly_without_pg
+from smtptools import free_port, smtp_server
 from sqlalchemy import create_engine, text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -71,10 +71,8 @@ def db_url(name: str, driver: str = "psycopg") -> str:
 @pytest.fixture(scope="module")
 def mailbox():
     box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield box, controller.port
-    controller.stop()
+    with smtp_server(box) as port:
+        yield box, port
 
 
 @pytest.fixture(scope="module")

@@ -6,14 +6,12 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import socket
 import subprocess
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
+from smtptools import free_port, smtp_server
 
 from itaflow import pipeline
 from itaflow.mail import DeliveryError
@@ -35,22 +33,6 @@ class Mailbox:
         if self.reply.startswith("250"):
             self.received.append((list(envelope.rcpt_tos), envelope.content))
         return self.reply
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def smtp_server(handler: Mailbox):
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield controller.port
-    finally:
-        controller.stop()
 
 
 def settings_for(home: Path, url: str, **changes) -> Settings:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 from contextlib import contextmanager
 from email.header import decode_header, make_header
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from smtptools import free_port
+from smtptools import smtp_server as serve
 
 from itaflow.compile import compile_report
 from itaflow.compile.sample import sample_report_data
@@ -49,20 +49,10 @@ class Collector:
         return self.reply
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def smtp_server(handler: Collector, **kwargs):
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), **kwargs)
-    controller.start()
-    try:
-        yield SmtpConfig(host="127.0.0.1", port=controller.port, timeout=10)
-    finally:
-        controller.stop()
+    with serve(handler, **kwargs) as port:
+        yield SmtpConfig(host="127.0.0.1", port=port, timeout=10)
 
 
 @pytest.fixture(scope="module")
