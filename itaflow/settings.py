@@ -10,45 +10,64 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from itaflow import resources
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
-def _env(name: str, default: str) -> str:
-    value = os.environ.get(name)
-    return value if value not in (None, "") else default
-
-
-def _list(name: str, default: str) -> tuple[str, ...]:
-    return tuple(x.strip() for x in _env(name, default).split(",") if x.strip())
-
-
 class SettingsError(ValueError):
     """A setting holds a value itaflow cannot use; the message names it, Thai first."""
 
 
-def _int(name: str, default: int, minimum: int = 0) -> int:
-    text = _env(name, str(default))
-    try:
-        value = int(text)
-    except ValueError:
-        value = minimum - 1
-    if value < minimum:
-        raise SettingsError(
-            f"ค่า {name}={text!r} ต้องเป็นจำนวนเต็มตั้งแต่ {minimum} ขึ้นไป / "
-            f"{name} must be a whole number >= {minimum}"
-        )
-    return value
+def _text(name: str, text: str) -> str:
+    return text
 
 
-def _month_day(name: str, default: str) -> str:
+def _optional(name: str, text: str) -> str | None:
+    return text or None
+
+
+def _list(name: str, text: str) -> tuple[str, ...]:
+    return tuple(x.strip() for x in text.split(",") if x.strip())
+
+
+def _flag(name: str, text: str) -> bool:
+    return text.lower() in ("1", "true", "yes")
+
+
+def _path(name: str, text: str) -> Path:
+    return Path(text).resolve()
+
+
+def _number(kind: type, what_th: str, what_en: str, minimum: float = 0):
+    """A parser for a whole or decimal number >= ``minimum``, with a Thai + English error."""
+
+    def parse(name: str, text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            raise SettingsError(
+                f"ค่า {name}={text!r} ต้องเป็น{what_th}ตั้งแต่ {minimum} ขึ้นไป / "
+                f"{name} must be {what_en} >= {minimum}"
+            )
+        return value
+
+    return parse
+
+
+_whole = _number(int, "จำนวนเต็ม", "a whole number")
+_decimal = _number(float, "ตัวเลข", "a number")
+
+
+def _month_day(name: str, text: str) -> str:
     """A due date as MM-DD (checked against a leap year, so 02-29 is allowed)."""
-    text = _env(name, default)
     try:
         month, day = (int(x) for x in text.split("-"))
         date(2024, month, day)
@@ -57,6 +76,24 @@ def _month_day(name: str, default: str) -> str:
             f"ค่า {name}={text!r} ต้องเป็นเดือน-วัน เช่น 10-31 / {name} must be MM-DD, e.g. 10-31"
         ) from None
     return f"{month:02d}-{day:02d}"
+
+
+def _env(name: str, parse: Any, default: Any, **kwargs: Any) -> Any:
+    """A dataclass field read from environment variable ``name`` by ``parse(name, text)``;
+    the default is written here once and serves both ``Settings(...)`` and ``load()``."""
+    return field(default=default, metadata={"env": name, "parse": parse}, **kwargs)
+
+
+def _from_env(cls: type, **given: Any) -> Any:
+    """``cls`` with every field that names an environment variable read from it: an unset
+    or empty variable keeps the field's default. ``given`` are fields computed by the caller."""
+    values = dict(given)
+    for f in fields(cls):
+        name = f.metadata.get("env")
+        text = os.environ.get(name, "") if name else ""
+        if name and text != "":
+            values[f.name] = f.metadata["parse"](name, text)
+    return cls(**values)
 
 
 _OVERRIDE = re.compile(r"^\s*(\d{4})\s*-\s*(H1|FY)\s*=\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$", re.I)
@@ -92,16 +129,19 @@ def parse_due_overrides(
 class Limits:
     """Safety limits for reading untrusted files; exceeding one is a finding."""
 
-    max_file_bytes: int = 50 * 1024 * 1024
-    max_unzipped_bytes: int = 200 * 1024 * 1024
-    max_zip_entries: int = 5_000
-    max_pages: int = 300
-    max_cells: int = 200_000
-    seconds_per_file: float = 120.0
+    max_file_bytes: int = _env("ITAFLOW_MAX_FILE_BYTES", _whole, 50 * 1024 * 1024)
+    max_unzipped_bytes: int = _env("ITAFLOW_MAX_UNZIPPED_BYTES", _whole, 200 * 1024 * 1024)
+    max_zip_entries: int = _env("ITAFLOW_MAX_ZIP_ENTRIES", _whole, 5_000)
+    max_pages: int = _env("ITAFLOW_MAX_PAGES", _whole, 300)
+    max_cells: int = _env("ITAFLOW_MAX_CELLS", _whole, 200_000)
+    seconds_per_file: float = _env("ITAFLOW_SECONDS_PER_FILE", _decimal, 120.0)
     # Zip-based formats (docx, xlsx): checked on the central directory before parsing.
-    max_entry_bytes: int = 32 * 1024 * 1024  # inflated size of one XML part
-    max_compression_ratio: float = 200.0  # inflated / compressed, for parts over 1 MB inflated
-    max_rows: int = 20_000  # spreadsheet rows, empty ones included (a report has < 1,000)
+    # Inflated size of one XML part:
+    max_entry_bytes: int = _env("ITAFLOW_MAX_ENTRY_BYTES", _whole, 32 * 1024 * 1024)
+    # Inflated / compressed, for parts over 1 MB inflated:
+    max_compression_ratio: float = _env("ITAFLOW_MAX_COMPRESSION_RATIO", _decimal, 200.0)
+    # Spreadsheet rows, empty ones included (a report has < 1,000):
+    max_rows: int = _env("ITAFLOW_MAX_ROWS", _whole, 20_000)
 
 
 @dataclass(frozen=True)
@@ -110,36 +150,52 @@ class Settings:
     warehouse_url: str
     reports_out: Path
     expectations_dir: Path
-    province: str | None = None  # the office's province (Thai); None = every province seen
-    batch_size: int = 200  # files per mapped task and load transaction; README "Performance"
-    required_fields: tuple[str, ...] = ("measure", "steps", "responsible", "period", "result")
-    recommended_fields: tuple[str, ...] = ("outcome",)
-    due_h1: str = "04-30"  # MM-DD (CE calendar) after the 6-month round ends
-    due_fy: str = "10-31"  # MM-DD after the fiscal year ends
-    smtp_host: str | None = None
-    smtp_port: int = 25
-    smtp_user: str | None = None
-    smtp_password: str | None = None
-    smtp_starttls: bool = False
-    mail_from: str = "itaflow@localhost"
-    mail_to: tuple[str, ...] = ("office@localhost",)
+    # The office's province (Thai); None = every province seen.
+    province: str | None = _env("ITAFLOW_PROVINCE", _optional, None)
+    # Files per mapped task and load transaction; README "Performance".
+    batch_size: int = _env("ITAFLOW_BATCH_SIZE", _whole, 200)
+    required_fields: tuple[str, ...] = _env(
+        "ITAFLOW_REQUIRED_FIELDS", _list, ("measure", "steps", "responsible", "period", "result")
+    )
+    recommended_fields: tuple[str, ...] = _env("ITAFLOW_RECOMMENDED_FIELDS", _list, ("outcome",))
+    due_h1: str = _env("ITAFLOW_DUE_H1", _month_day, "04-30")  # MM-DD (CE) after the 6-month round
+    due_fy: str = _env("ITAFLOW_DUE_FY", _month_day, "10-31")  # MM-DD after the fiscal year ends
+    smtp_host: str | None = _env("ITAFLOW_SMTP_HOST", _optional, None)
+    smtp_port: int = _env("ITAFLOW_SMTP_PORT", _whole, 25)
+    smtp_user: str | None = _env("ITAFLOW_SMTP_USER", _optional, None)
+    smtp_password: str | None = _env("ITAFLOW_SMTP_PASSWORD", _optional, None)
+    smtp_starttls: bool = _env("ITAFLOW_SMTP_STARTTLS", _flag, False)
+    mail_from: str = _env("ITAFLOW_MAIL_FROM", _text, "itaflow@localhost")
+    mail_to: tuple[str, ...] = _env("ITAFLOW_MAIL_TO", _list, ("office@localhost",))
     limits: Limits = field(default_factory=Limits)
     # Collect: a file is taken once its size and mtime held still this long (over two
     # scans), or at once with a ``.done`` marker or a gateway manifest entry.
-    quiet_seconds: float = 60.0
-    collect_max_depth: int = 16  # folders nested deeper are one receipt, not walked
+    quiet_seconds: float = _env("ITAFLOW_QUIET_SECONDS", _decimal, 60.0)
+    # Folders nested deeper are one receipt, not walked.
+    collect_max_depth: int = _env("ITAFLOW_COLLECT_MAX_DEPTH", _whole, 16)
     # Whole budget per file for read + extract + checks (the reader's own limit is
     # ``limits.seconds_per_file``); a file over it is refused with a reason.
-    seconds_per_file_total: float = 180.0
-    # A due date per (fiscal_year BE, round): an extension for one round (ITAFLOW_DUE_OVERRIDES).
-    due_overrides: dict[tuple[int, str], date] = field(default_factory=dict)
-    contacts_csv: Path | None = None  # lao_code,email; None: <home>/contacts.csv
-    remind_lead_days: int = 14  # reminders start this many days before the due date
-    remind_after_due_days: int = 30  # ... and stop this many days after it (the round closes)
-    office_name: str | None = None  # None: สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด<province>
-    officer_name: str | None = None  # the officer who signs the provincial report
-    officer_position: str | None = None
-    shared_dir: Path | None = None  # ITAFLOW_SHARED: a folder every worker reaches
+    seconds_per_file_total: float = _env("ITAFLOW_SECONDS_PER_FILE_TOTAL", _decimal, 180.0)
+    # A due date per (fiscal_year BE, round): an extension for one round.
+    due_overrides: dict[tuple[int, str], date] = _env(
+        "ITAFLOW_DUE_OVERRIDES",
+        lambda name, text: parse_due_overrides(text, name),
+        MISSING,
+        default_factory=dict,
+    )
+    # lao_code,email; None: <home>/contacts.csv
+    contacts_csv: Path | None = _env("ITAFLOW_CONTACTS_CSV", lambda _, text: Path(text), None)
+    # Reminders start this many days before the due date ...
+    remind_lead_days: int = _env("ITAFLOW_REMIND_LEAD_DAYS", _whole, 14)
+    # ... and stop this many days after it (the round closes).
+    remind_after_due_days: int = _env("ITAFLOW_REMIND_AFTER_DUE_DAYS", _whole, 30)
+    # None: สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด<province>
+    office_name: str | None = _env("ITAFLOW_OFFICE_NAME", _optional, None)
+    # The officer who signs the provincial report.
+    officer_name: str | None = _env("ITAFLOW_OFFICER_NAME", _optional, None)
+    officer_position: str | None = _env("ITAFLOW_OFFICER_POSITION", _optional, None)
+    # A folder every worker reaches.
+    shared_dir: Path | None = _env("ITAFLOW_SHARED", _path, None)
 
     @property
     def contacts(self) -> Path:
@@ -183,53 +239,19 @@ class Settings:
 
 
 def load() -> Settings:
-    """Read the settings from the environment (``ITAFLOW_*``)."""
-    home = Path(_env("ITAFLOW_HOME", str(Path.cwd() / "var"))).resolve()
-    limits = Limits(
-        max_file_bytes=int(_env("ITAFLOW_MAX_FILE_BYTES", str(Limits.max_file_bytes))),
-        max_unzipped_bytes=int(_env("ITAFLOW_MAX_UNZIPPED_BYTES", str(Limits.max_unzipped_bytes))),
-        max_zip_entries=int(_env("ITAFLOW_MAX_ZIP_ENTRIES", str(Limits.max_zip_entries))),
-        max_pages=int(_env("ITAFLOW_MAX_PAGES", str(Limits.max_pages))),
-        max_cells=int(_env("ITAFLOW_MAX_CELLS", str(Limits.max_cells))),
-        seconds_per_file=float(_env("ITAFLOW_SECONDS_PER_FILE", str(Limits.seconds_per_file))),
-        max_entry_bytes=int(_env("ITAFLOW_MAX_ENTRY_BYTES", str(Limits.max_entry_bytes))),
-        max_compression_ratio=float(
-            _env("ITAFLOW_MAX_COMPRESSION_RATIO", str(Limits.max_compression_ratio))
-        ),
-        max_rows=int(_env("ITAFLOW_MAX_ROWS", str(Limits.max_rows))),
-    )
-    return Settings(
+    """Read the settings from the environment (``ITAFLOW_*``): the fields that name a
+    variable read it, the four paths below default relative to ``ITAFLOW_HOME``."""
+    home = Path(_var("ITAFLOW_HOME", str(Path.cwd() / "var"))).resolve()
+    return _from_env(
+        Settings,
         home=home,
-        warehouse_url=_env("ITAFLOW_WAREHOUSE_URL", f"sqlite:///{home / 'warehouse.db'}"),
-        reports_out=Path(_env("ITAFLOW_REPORTS_OUT", str(resources.default_reports_out(home)))),
-        expectations_dir=Path(_env("ITAFLOW_EXPECTATIONS_DIR", str(resources.expectations_dir()))),
-        province=os.environ.get("ITAFLOW_PROVINCE") or None,
-        batch_size=int(_env("ITAFLOW_BATCH_SIZE", "200")),
-        required_fields=_list("ITAFLOW_REQUIRED_FIELDS", "measure,steps,responsible,period,result"),
-        recommended_fields=_list("ITAFLOW_RECOMMENDED_FIELDS", "outcome"),
-        due_h1=_month_day("ITAFLOW_DUE_H1", "04-30"),
-        due_fy=_month_day("ITAFLOW_DUE_FY", "10-31"),
-        smtp_host=os.environ.get("ITAFLOW_SMTP_HOST") or None,
-        smtp_port=int(_env("ITAFLOW_SMTP_PORT", "25")),
-        smtp_user=os.environ.get("ITAFLOW_SMTP_USER") or None,
-        smtp_password=os.environ.get("ITAFLOW_SMTP_PASSWORD") or None,
-        smtp_starttls=_env("ITAFLOW_SMTP_STARTTLS", "false").lower() in ("1", "true", "yes"),
-        mail_from=_env("ITAFLOW_MAIL_FROM", "itaflow@localhost"),
-        mail_to=_list("ITAFLOW_MAIL_TO", "office@localhost"),
-        limits=limits,
-        quiet_seconds=float(_env("ITAFLOW_QUIET_SECONDS", "60")),
-        collect_max_depth=int(_env("ITAFLOW_COLLECT_MAX_DEPTH", "16")),
-        seconds_per_file_total=float(_env("ITAFLOW_SECONDS_PER_FILE_TOTAL", "180")),
-        due_overrides=parse_due_overrides(_env("ITAFLOW_DUE_OVERRIDES", "")),
-        contacts_csv=Path(os.environ["ITAFLOW_CONTACTS_CSV"])
-        if os.environ.get("ITAFLOW_CONTACTS_CSV")
-        else None,
-        remind_lead_days=_int("ITAFLOW_REMIND_LEAD_DAYS", 14),
-        remind_after_due_days=_int("ITAFLOW_REMIND_AFTER_DUE_DAYS", 30),
-        office_name=os.environ.get("ITAFLOW_OFFICE_NAME") or None,
-        officer_name=os.environ.get("ITAFLOW_OFFICER_NAME") or None,
-        officer_position=os.environ.get("ITAFLOW_OFFICER_POSITION") or None,
-        shared_dir=Path(os.environ["ITAFLOW_SHARED"]).resolve()
-        if os.environ.get("ITAFLOW_SHARED")
-        else None,
+        warehouse_url=_var("ITAFLOW_WAREHOUSE_URL", f"sqlite:///{home / 'warehouse.db'}"),
+        reports_out=Path(_var("ITAFLOW_REPORTS_OUT", str(resources.default_reports_out(home)))),
+        expectations_dir=Path(_var("ITAFLOW_EXPECTATIONS_DIR", str(resources.expectations_dir()))),
+        limits=_from_env(Limits),
     )
+
+
+def _var(name: str, default: str) -> str:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
