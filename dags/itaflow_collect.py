@@ -9,32 +9,17 @@ inbox is ever moved or deleted. When new files arrived, the asset
 
 from __future__ import annotations
 
-import pendulum
 from airflow.sdk import Asset, dag, task
+from itaflow_dag_common import dag_options, prepare_warehouse
 
 RECEIVED = Asset("itaflow://submissions/received")
 
 
 @dag(
     schedule="*/30 * * * *",
-    start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Bangkok"),
-    catchup=False,
-    max_active_runs=1,
-    tags=["itaflow"],
-    default_args={
-        "retries": 2,
-        "retry_delay": pendulum.duration(minutes=2),
-        # No task may hold the DAG (max_active_runs=1) forever.
-        "execution_timeout": pendulum.duration(minutes=30),
-    },
+    **dag_options(retries=2, retry_minutes=2),
 )
 def itaflow_collect():
-    @task
-    def prepare_warehouse() -> None:
-        from itaflow import pipeline, settings
-
-        pipeline.prepare_warehouse(settings.load())
-
     @task
     def collect_inbox(run_id: str | None = None) -> dict:
         from itaflow import pipeline, settings

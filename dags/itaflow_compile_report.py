@@ -15,70 +15,22 @@ from __future__ import annotations
 
 import pendulum
 from airflow.sdk import Asset, CronTriggerTimetable, Param, dag, task
+from itaflow_dag_common import dag_options, prepare_warehouse, smtp_from_connection
 
 REPORT = Asset("itaflow://reports/provincial")
 
 
-def smtp_from_connection():
-    """Airflow's ``smtp_default`` connection as itaflow's SmtpConfig, or None for the outbox.
-
-    Only a connection that is not defined (or has no host) means the outbox, and the log
-    says so; any other failure to read it fails the task (Airflow retries) instead of
-    silently writing the mail to a folder nobody reads.
-    """
-    import logging
-
-    from airflow.sdk import Connection
-    from airflow.sdk.exceptions import AirflowNotFoundException
-
-    from itaflow.mail import SmtpConfig
-
-    log = logging.getLogger(__name__)
-    try:
-        conn = Connection.get("smtp_default")
-    except AirflowNotFoundException:
-        log.warning("no smtp_default connection: mails are written to the outbox")
-        return None
-    if not conn or not conn.host:
-        log.warning("smtp_default has no host: mails are written to the outbox")
-        return None
-    extra = conn.extra_dejson or {}
-    return SmtpConfig(
-        host=conn.host,
-        port=int(conn.port or 25),
-        user=conn.login or None,
-        password=conn.password or None,
-        starttls=not bool(extra.get("disable_tls", True)),
-        timeout=float(extra.get("timeout", 30)),
-    )
-
-
 @dag(
     schedule=CronTriggerTimetable("0 7 1 5,11 *", timezone="Asia/Bangkok"),
-    start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Bangkok"),
-    catchup=False,
-    max_active_runs=1,
-    tags=["itaflow"],
     params={
         "fiscal_year": Param(None, type=["null", "integer"], description="ปีงบประมาณ (พ.ศ.)"),
         "round": Param(None, type=["null", "string"], enum=[None, "H1", "FY"]),
         "province": Param(None, type=["null", "string"], description="จังหวัด"),
         "send_again": Param(False, type="boolean", description="ส่งอีเมลซ้ำแม้เคยส่งแล้ว"),
     },
-    default_args={
-        "retries": 3,
-        "retry_delay": pendulum.duration(minutes=5),
-        # No task may hold the DAG (max_active_runs=1) forever.
-        "execution_timeout": pendulum.duration(minutes=30),
-    },
+    **dag_options(retries=3, retry_minutes=5),
 )
 def itaflow_compile_report():
-    @task
-    def prepare_warehouse() -> None:
-        from itaflow import pipeline, settings
-
-        pipeline.prepare_warehouse(settings.load())
-
     @task
     def choose_round(params: dict | None = None, logical_date=None) -> dict:
         from itaflow import pipeline

@@ -17,42 +17,22 @@ import os
 
 import pendulum
 from airflow.sdk import CronTriggerTimetable, Param, dag, task
+from itaflow_dag_common import dag_options, prepare_warehouse, smtp_from_connection
 
 SCHEDULE = os.environ.get("ITAFLOW_REMIND_SCHEDULE") or "0 8 * * *"
 
 
-def smtp_from_connection():
-    """Airflow's ``smtp_default`` connection, as the compile DAG reads it."""
-    from itaflow_compile_report import smtp_from_connection as read
-
-    return read()
-
-
 @dag(
     schedule=CronTriggerTimetable(SCHEDULE, timezone="Asia/Bangkok"),
-    start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Bangkok"),
-    catchup=False,
-    max_active_runs=1,
-    tags=["itaflow"],
     params={
         "fiscal_year": Param(None, type=["null", "integer"], description="ปีงบประมาณ (พ.ศ.)"),
         "round": Param(None, type=["null", "string"], enum=[None, "H1", "FY"]),
         "province": Param(None, type=["null", "string"], description="จังหวัด"),
         "day": Param(None, type=["null", "string"], description="วันที่แจ้งเตือน YYYY-MM-DD"),
     },
-    default_args={
-        "retries": 3,
-        "retry_delay": pendulum.duration(minutes=10),
-        "execution_timeout": pendulum.duration(minutes=30),
-    },
+    **dag_options(retries=3, retry_minutes=10),
 )
 def itaflow_remind():
-    @task
-    def prepare_warehouse() -> None:
-        from itaflow import pipeline, settings
-
-        pipeline.prepare_warehouse(settings.load())
-
     @task
     def choose_rounds(params: dict | None = None, logical_date=None) -> list[dict]:
         from itaflow import remind, settings

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pendulum
 from airflow.sdk import Asset, dag, task, task_group
+from itaflow_dag_common import dag_options, prepare_warehouse
 
 RECEIVED = Asset("itaflow://submissions/received")
 WAREHOUSE = Asset("itaflow://warehouse/submissions")
@@ -20,24 +21,9 @@ WAREHOUSE = Asset("itaflow://warehouse/submissions")
 
 @dag(
     schedule=[RECEIVED],
-    start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Bangkok"),
-    catchup=False,
-    max_active_runs=1,
-    tags=["itaflow"],
-    default_args={
-        "retries": 2,
-        "retry_delay": pendulum.duration(minutes=1),
-        # No task may hold the DAG (max_active_runs=1) forever.
-        "execution_timeout": pendulum.duration(minutes=30),
-    },
+    **dag_options(retries=2, retry_minutes=1),
 )
 def itaflow_validate_load():
-    @task
-    def prepare_warehouse() -> None:
-        from itaflow import pipeline, settings
-
-        pipeline.prepare_warehouse(settings.load())
-
     @task
     def plan_batches() -> list[list[int]]:
         from itaflow import pipeline, settings
