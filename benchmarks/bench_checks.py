@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from itaflow.checks import check_batch, derive, suites, validate
+from itaflow.checks import derive, judge_records, suites, validate
 from itaflow.settings import load
 from itaflow.synth.records import make_record, registry
 
@@ -54,10 +54,15 @@ def main() -> None:
     records = batch(rows, random.Random(4))
     with tempfile.TemporaryDirectory() as tmp:
         settings = load().with_(reports_out=Path(tmp))
-        loaded = suites.load_suites(settings.expectations_dir, settings)
+        loaded = suites.load_suites(
+            settings.expectations_dir,
+            required=settings.required_fields,
+            recommended=settings.recommended_fields,
+        )
 
         t = time.perf_counter()
-        tables = derive.frames(records, settings)
+        fields = derive.measure_fields(settings.required_fields, settings.recommended_fields)
+        tables = derive.frames(records, fields)
         derive_s = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -65,11 +70,11 @@ def main() -> None:
         validate_s = time.perf_counter() - t
 
         t = time.perf_counter()
-        checked = check_batch(records, settings)
+        checked = judge_records(records, settings)
         total_s = time.perf_counter() - t
 
         t = time.perf_counter()
-        docs = check_batch(records, settings, data_docs=True)
+        docs = judge_records(records, settings, data_docs=True)
         docs_s = time.perf_counter() - t
 
     findings = sum(len(r.findings) for r in checked.records)
@@ -81,9 +86,9 @@ def main() -> None:
     print(
         f"GE validation (both tables)    {validate_s:6.2f} s   ({len(result.failures)} failing rows)"
     )
-    print(f"check_batch, no Data Docs      {total_s:6.2f} s   ({findings} findings)")
+    print(f"judge_records, no Data Docs    {total_s:6.2f} s   ({findings} findings)")
     print(
-        f"check_batch with Data Docs     {docs_s:6.2f} s   ({docs.data_docs is not None and 'built'})"
+        f"judge_records with Data Docs   {docs_s:6.2f} s   ({docs.data_docs is not None and 'built'})"
     )
     verdict = "OK" if validate_s < 5 else "OVER"
     print(f"target: validation of {rows} measure rows < 5 s after import: {verdict}")

@@ -22,7 +22,7 @@ last line is ``pipeline/floor ratio: X`` for scripts.
 
 Read, extract and check run fused in the worker pool (``itaflow.workers``), so
 their per-stage wall is *worker-seconds* (summed over workers, timed around
-``read_path``, ``extract`` and ``check_batch``); ``validate`` is the elapsed wall
+``read_path``, ``extract`` and ``judge_records``); ``validate`` is the elapsed wall
 of the whole read→extract→check→load step.
 """
 
@@ -141,7 +141,7 @@ class Timer:
 
 
 def instrument(log_path: Path) -> None:
-    """Time read_path, extract and check_batch wherever they run (the pool forks after
+    """Time read_path, extract and judge_records wherever they run (the pool forks after
     this, so its workers inherit the wrappers): one line per call in ``log_path``."""
     import itaflow.checks.batch as batch
     import itaflow.extract as extract
@@ -163,7 +163,7 @@ def instrument(log_path: Path) -> None:
 
     wrap(read, "read_path", "read")
     wrap(extract, "extract", "extract")
-    wrap(batch, "check_batch", "check")
+    wrap(batch, "judge_records", "check")
 
 
 def stage_log(log_path: Path) -> dict[str, dict[str, float]]:

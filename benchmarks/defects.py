@@ -2,7 +2,7 @@
 
 Plants each defect of ``itaflow.synth.defects`` in fresh synthetic reports (real LAOs,
 random format/layout/encoding), adds clean reports, runs the real pipeline stages
-(``read_path`` → ``extract`` → ``check_batch``: Great Expectations suites in
+(``read_path`` → ``extract`` → ``judge_records``: Great Expectations suites in
 ``expectations/``), and scores per check id:
 
 - recall: planted findings that fired (on the right file; any listed alternative counts);
@@ -34,7 +34,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from itaflow.checks import check_batch
+from itaflow.checks import judge_records
 from itaflow.extract import extract
 from itaflow.models import SubmissionRecord
 from itaflow.read import read_path
@@ -130,7 +130,7 @@ def seed_false_errors(settings) -> list[str]:
     paths = sorted(SEEDS.glob("*.txt"))
     records, _ = read_all(paths)
     out = []
-    for path, rec in zip(paths, check_batch(records, settings).records, strict=True):
+    for path, rec in zip(paths, judge_records(records, settings).records, strict=True):
         expected = json.loads((EXPECTED / f"{path.stem}.json").read_text(encoding="utf-8"))
         wanted = {m["check"] for m in expected.get("must_find", [])}
         out += [
@@ -165,13 +165,13 @@ def main(argv: list[str] | None = None) -> int:
         cases = corpus(args.k, args.clean, args.seed, folder, skip)
         records, crashes = read_all([c.path for c in cases])
         t_check = time.perf_counter()
-        checked = check_batch(records, settings).records
+        checked = judge_records(records, settings).records
         t_check = time.perf_counter() - t_check
     planted, found, located, locatable, fired, right, misses, false_alarms = score(cases, checked)
     seconds = time.perf_counter() - started
 
     print(f"\n{len(cases)} files ({args.k} per defect, {args.clean} clean) in {seconds:.0f} s, "
-          f"check_batch {t_check:.1f} s\n")  # fmt: skip
+          f"judge_records {t_check:.1f} s\n")  # fmt: skip
     print("| check | planted | recall | fired | precision | on the right measure |")
     print("|---|---:|---:|---:|---:|---:|")
     ids = sorted(set(planted) | set(fired))

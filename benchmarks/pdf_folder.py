@@ -34,15 +34,15 @@ import copy, json, sys, time
 from pathlib import Path
 t0 = time.monotonic()
 from itaflow import settings
-from itaflow.checks import check_batch
+from itaflow.checks import judge_records
 from itaflow.process import read_and_extract
 s = settings.load()
 t1 = time.monotonic()
 record = read_and_extract(Path(sys.argv[1]), s, display=sys.argv[1])
 t2 = time.monotonic()
-check_batch([copy.deepcopy(record)], s)  # warm up: Great Expectations' one-off start
+judge_records([copy.deepcopy(record)], s)  # warm up: Great Expectations' one-off start
 t3 = time.monotonic()
-(record,) = check_batch([record], s).records
+(record,) = judge_records([record], s).records
 t4 = time.monotonic()
 out = record.to_json()
 print(json.dumps({"verdict": out["verdict"], "findings": out["findings"],

@@ -128,6 +128,17 @@ class Measure:
         return d
 
 
+def field_text(measure: Measure, name: str) -> str:
+    """A measure field as one string ("period" is the period as written), the form
+    both extraction's evidence and the checks' columns read."""
+    if name == "period":
+        return measure.period_text
+    value = getattr(measure, name, None)
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
 @dataclass
 class SubmissionRecord:
     """One file read, extracted and (after ``checks``) judged."""

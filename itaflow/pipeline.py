@@ -216,7 +216,7 @@ def build_data_docs(settings: Settings, run_id: str) -> str | None:
     show every rule and how that sample fared; the findings of every file are in the
     warehouse either way.
     """
-    from itaflow.checks import check_batch as run_checks
+    from itaflow.checks import judge_records as run_checks
     from itaflow.serde import read_records
 
     records: list[Any] = []

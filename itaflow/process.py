@@ -54,7 +54,7 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def unreadable(
+def unreadable_record(
     display: str, sha256: str, size: int, reason_th: str, reason_en: str
 ) -> SubmissionRecord:
     """A record for a file we could not read: it still gets a verdict and a reason."""
@@ -78,14 +78,14 @@ def read_and_extract(
 
     display = display if display is not None else str(path)
     if not path.is_file():
-        return unreadable(display, "", 0, "ไม่พบไฟล์", "file not found")
+        return unreadable_record(display, "", 0, "ไม่พบไฟล์", "file not found")
     sha, size = sha256_of(path)
     try:
         with time_limit(min(settings.limits.seconds_per_file, settings.seconds_per_file_total)):
             doc: Document = read_path(path, settings.limits)
             return extract(doc, file=display, sha256=sha, size=size, province=settings.province)
     except FileTimeout:
-        return unreadable(
+        return unreadable_record(
             display,
             sha,
             size,
@@ -94,7 +94,7 @@ def read_and_extract(
         )
     except Exception as exc:  # a reader bug must not stop the batch: record it and go on
         log.exception("reading %s failed", display)
-        return unreadable(
+        return unreadable_record(
             display,
             sha,
             size,
@@ -107,10 +107,10 @@ def inspect_paths(
     paths: list[str], settings: Settings, *, data_docs: bool = False
 ) -> list[SubmissionRecord]:
     """Read, extract and check files without touching the warehouse (``itaflow inspect``)."""
-    from itaflow.checks import check_batch
+    from itaflow.checks import judge_records
 
     records, spent = read_all([(Path(p), p) for p in paths], settings)
-    return check_batch(records, settings, data_docs=data_docs, spent=spent).records
+    return judge_records(records, settings, data_docs=data_docs, spent=spent).records
 
 
 def read_all(

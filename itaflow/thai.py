@@ -183,3 +183,22 @@ def _known_chars(run: str) -> int:
         if tok in known_words and not stray:
             known += len(tok)
     return known
+
+
+def around(text: str, start: int, end: int, before: int = 20, after: int = 25) -> str:
+    """The text around a span, widened to the nearest spaces so words stay whole."""
+    lo = max(0, start - before)
+    hi = min(len(text), end + after)
+    if lo > 0 and (space := text.rfind(" ", 0, lo)) >= 0 and lo - space < 15:
+        lo = space + 1
+    if hi < len(text) and (space := text.find(" ", hi)) >= 0 and space - hi < 15:
+        hi = space
+    return " ".join(text[lo:hi].split())
+
+
+_WORD_CHAR = re.compile(r"[^\W_]")
+
+
+def present(text: str) -> bool:
+    """Something was written: at least one letter or digit ("-" is not an answer)."""
+    return bool(_WORD_CHAR.search(text))

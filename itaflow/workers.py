@@ -77,12 +77,17 @@ def warm(settings: Settings) -> None:
     import pandas  # noqa: F401
 
     from itaflow import registry, thai
-    from itaflow.checks import derive, suites, validate
+    from itaflow.checks import suites, validate
+    from itaflow.evidence import agency_mentions
 
     validate.import_gx()
-    suites.load_suites(settings.expectations_dir, settings)
+    suites.load_suites(
+        settings.expectations_dir,
+        required=settings.required_fields,
+        recommended=settings.recommended_fields,
+    )
     registry.load()
-    derive._registered_names()
+    agency_mentions.registered_names()
     thai.words()
     thai.tokens("การดำเนินการ")
     _this_process()["warmups"] += 1
@@ -99,10 +104,10 @@ def _init(settings: Settings) -> None:
 
 def read_item(item: Item, settings: Settings) -> SubmissionRecord:
     """One file to one unchecked record (never raises for what the file holds)."""
-    from itaflow.process import read_and_extract, unreadable
+    from itaflow.process import read_and_extract, unreadable_record
 
     if item.path is None:
-        record = unreadable(
+        record = unreadable_record(
             item.display, item.sha256, item.size, "ไม่มีสำเนาไฟล์ต้นฉบับ", "no stored original"
         )
     else:
@@ -117,9 +122,9 @@ def check_records(
 ) -> list[SubmissionRecord]:
     """Derive columns and run the suites over ``records``: one GE validation. ``spent``:
     seconds each record used reading (its checks get the rest of the per-file budget)."""
-    from itaflow.checks import check_batch
+    from itaflow.checks import judge_records
 
-    return check_batch(records, settings, spent=spent).records
+    return judge_records(records, settings, spent=spent).records
 
 
 def timed_read(item: Item, settings: Settings) -> tuple[SubmissionRecord, float]:

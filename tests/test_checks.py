@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from contract import CHECK_IDS as CATALOGUE
 
-from itaflow.checks import CheckRun, check_batch, verdict_of
+from itaflow.checks import CheckRun, judge_records, verdict_of
 from itaflow.checks.suites import SuiteError, load_suites, rule_meta
 from itaflow.models import Agency, Finding, Measure, Reporter, SubmissionRecord
 from itaflow.settings import load
@@ -280,7 +280,7 @@ def settings(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def run(settings) -> dict[str, SubmissionRecord]:
-    result = check_batch(list(CASES.values()), settings)
+    result = judge_records(list(CASES.values()), settings)
     assert isinstance(result, CheckRun) and result.data_docs is None and not result.problems
     return dict(zip(CASES, result.records, strict=True))
 
@@ -304,7 +304,11 @@ def checks(rec: SubmissionRecord) -> set[str]:
 def test_every_catalogue_check_is_declared_in_the_suites(settings):
     declared = {
         e["meta"]["check_id"]
-        for s in load_suites(settings.expectations_dir, settings)
+        for s in load_suites(
+            settings.expectations_dir,
+            required=settings.required_fields,
+            recommended=settings.recommended_fields,
+        )
         for e in s.expectations
     }
     assert declared >= CATALOGUE
@@ -447,7 +451,7 @@ def test_verdict_of():
 def test_required_and_recommended_fields_are_configuration(settings):
     strict = settings.with_(required_fields=("measure", "outcome"), recommended_fields=("steps",))
     rec = variant(lambda r: [_set(r.measures[0], outcome=""), _set(r.measures[1], steps="")])
-    out = check_batch([rec], strict).records[0]
+    out = judge_records([rec], strict).records[0]
     assert found(out, "missing_field", 1, "outcome")[0].severity == "error"
     assert found(out, "missing_field", 2, "steps")[0].severity == "warning"
     assert out.verdict == "rejected"
@@ -455,7 +459,11 @@ def test_required_and_recommended_fields_are_configuration(settings):
 
 def test_a_misspelt_configured_field_fails_loudly(settings):
     with pytest.raises(SuiteError, match="'outcom', which is not a measure field"):
-        load_suites(settings.expectations_dir, settings.with_(recommended_fields=("outcom",)))
+        load_suites(
+            settings.expectations_dir,
+            required=settings.required_fields,
+            recommended=("outcom",),
+        )
 
 
 def test_a_data_engineer_adds_a_check_in_json(settings, tmp_path):
@@ -481,7 +489,7 @@ def test_a_data_engineer_adds_a_check_in_json(settings, tmp_path):
     path.write_text(json.dumps(suite, ensure_ascii=False, indent=2), encoding="utf-8")
     custom = settings.with_(expectations_dir=folder, reports_out=tmp_path / "out")
     rec = variant(lambda r: _set(r.measures[1], result="ทำแล้ว <b>ครบ</b>"))
-    result = check_batch([clean(), rec], custom, data_docs=True)
+    result = judge_records([clean(), rec], custom, data_docs=True)
     before, after = result.records
     assert before.findings == []
     hit = found(after, "result_too_short", 2, "result")
@@ -502,12 +510,16 @@ def test_a_broken_suite_fails_loudly(settings, tmp_path):
     del suite["expectations"][0]["meta"]["severity"]
     path.write_text(json.dumps(suite, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(SuiteError, match="submissions.json, expectation 1: meta lacks severity"):
-        load_suites(folder, settings)
+        load_suites(
+            folder,
+            required=settings.required_fields,
+            recommended=settings.recommended_fields,
+        )
     suite["expectations"][0]["meta"]["severity"] = "error"
     suite["expectations"][0]["kwargs"]["column"] = "readabel"
     path.write_text(json.dumps(suite, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(SuiteError, match="readabel"):
-        check_batch([clean()], settings.with_(expectations_dir=folder))
+        judge_records([clean()], settings.with_(expectations_dir=folder))
 
 
 # --- the samples, end to end -----------------------------------------------------------
@@ -528,7 +540,7 @@ def samples(settings) -> tuple[CheckRun, dict[str, SubmissionRecord]]:
         records.append(
             extract.extract(doc, file=str(path), sha256=exp.stem, size=path.stat().st_size)
         )
-    result = check_batch(records, settings, data_docs=True)
+    result = judge_records(records, settings, data_docs=True)
     return result, {exp.stem: rec for exp, rec in zip(EXPECTED, result.records, strict=True)}
 
 

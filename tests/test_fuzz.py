@@ -35,7 +35,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from itaflow.checks import check_batch
+from itaflow.checks import judge_records
 from itaflow.extract import extract
 from itaflow.models import Document, SubmissionRecord
 from itaflow.process import FileTimeout, read_and_extract, time_limit
@@ -152,7 +152,7 @@ class Harvest:
         real batch would be; every record gets a verdict."""
         assert self.records
         good = [read_path_record(p) for p in SEED_PATHS]
-        run = check_batch([*self.records, *good], settings)
+        run = judge_records([*self.records, *good], settings)
         assert not run.problems, run.problems  # no expectation choked on the data
         assert len(run.records) == len(self.records) + len(good)
         for before, after in zip(self.records, run.records, strict=False):
@@ -164,7 +164,7 @@ class Harvest:
                 assert after.verdict == "rejected"
             well_formed(after)
         assert [r.verdict for r in run.records[len(self.records) :]] == [
-            check_batch(good, settings).records[i].verdict for i in range(len(good))
+            judge_records(good, settings).records[i].verdict for i in range(len(good))
         ]  # hostile neighbours do not change how the good files are judged
         path = write_records(run.records, tmp / f"{self.name}.json")
         assert [r.to_json() for r in read_records(path)] == [r.to_json() for r in run.records]
@@ -439,7 +439,7 @@ def test_zips_with_traversal_member_names(check_settings, tmp_path, monkeypatch)
 
 def test_a_batch_of_only_unreadable_files_is_judged(check_settings):
     records = [Harvest("x").read(b"", "empty.txt"), Harvest("x").read(bytes(100), "nul.pdf")]
-    run = check_batch(records, check_settings)
+    run = judge_records(records, check_settings)
     assert [r.verdict for r in run.records] == ["rejected", "rejected"]
 
 

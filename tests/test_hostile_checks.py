@@ -10,11 +10,13 @@ from pathlib import Path
 
 from itaflow.checks import signals
 from itaflow.checks.batch import derive_within_budget
+from itaflow.checks.derive import measure_fields
 from itaflow.checks.near_dup import nearest_earlier
 from itaflow.models import Measure, SubmissionRecord
 from itaflow.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
+FIELDS = measure_fields(Settings.required_fields, Settings.recommended_fields)
 WORDS = [
     "การ",
     "ประชุม",
@@ -154,7 +156,9 @@ def _record(n: int, chars: int) -> SubmissionRecord:
 def test_a_file_over_its_budget_is_refused_and_the_batch_goes_on():
     settings = _settings(seconds_per_file_total=1.0)
     fine, slow = _record(3, 300), _record(3, 300)
-    records, rows = derive_within_budget([fine, slow], settings, spent=[0.1, 5.0])
+    records, rows = derive_within_budget(
+        [fine, slow], FIELDS, settings.seconds_per_file_total, spent=[0.1, 5.0]
+    )
     assert records[0].readable and len(rows[0][1]) == 3
     assert not records[1].readable and records[1].measures == []
     (reason,) = [f for f in records[1].findings if f.check == "unreadable_file"]
@@ -164,7 +168,9 @@ def test_a_file_over_its_budget_is_refused_and_the_batch_goes_on():
 def test_checks_that_run_long_are_cut_at_the_budget():
     settings = _settings(seconds_per_file_total=0.5)
     started = time.monotonic()
-    (record,), _ = derive_within_budget([_record(3000, 3000)], settings, spent=[0.0])
+    (record,), _ = derive_within_budget(
+        [_record(3000, 3000)], FIELDS, settings.seconds_per_file_total, spent=[0.0]
+    )
     assert time.monotonic() - started < 5
     assert not record.readable
 

@@ -2,7 +2,7 @@
 
 One SQLite warehouse for the module, filled the way the pipeline fills it: the
 real seed reports read, extracted and checked (``read_and_extract`` +
-``check_batch``), plus judged records for the states the seeds do not show
+``judge_records``), plus judged records for the states the seeds do not show
 (rejected with Thai reasons, resubmitted, late, unreadable, hostile text, a file
 no LAO can be tied to). Province นครราชสีมา, round 2566 H1 (due 30 April 2023).
 """
@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from itaflow import monitor, registry
-from itaflow.checks import check_batch
+from itaflow.checks import judge_records
 from itaflow.compile import compile_report
 from itaflow.models import Agency, Finding, Measure, SubmissionRecord
 from itaflow.process import read_and_extract
@@ -107,7 +107,7 @@ def world(root):
 
     # The real seeds: read, extracted and checked as the validate DAG does.
     seeds = sorted(SEEDS.glob("*.txt"))
-    run = check_batch([read_and_extract(p, settings, display=p.name) for p in seeds], settings)
+    run = judge_records([read_and_extract(p, settings, display=p.name) for p in seeds], settings)
     seed_files = []
     for path, rec in zip(seeds, run.records, strict=True):
         seed_files.append(

@@ -1,6 +1,6 @@
 """Check a batch of records: derive columns, validate once per table, judge.
 
-This is the stage's entry point (``itaflow.checks.check_batch``). It takes the
+This is the stage's entry point (``itaflow.checks.judge_records``). It takes the
 records extraction produced and gives back the same records with ``findings``
 (the reader's and extraction's kept first) and ``verdict`` set.
 """
@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from itaflow.checks import derive, findings, suites, validate
+from itaflow.checks.measure_columns import measure_rows
+from itaflow.checks.submission_columns import submission_row
 from itaflow.models import Finding, SubmissionRecord
 from itaflow.settings import Settings
 
@@ -34,7 +36,7 @@ def batch_name_of(records: list[SubmissionRecord]) -> str:
     return f"batch-{digest[:12]}"
 
 
-def check_batch(
+def judge_records(
     records: list[SubmissionRecord],
     settings: Settings,
     *,
@@ -54,9 +56,14 @@ def check_batch(
     name = batch_name or batch_name_of(records)
     if not records:
         return CheckRun([], None, name, [])
-    loaded = suites.load_suites(settings.expectations_dir, settings)
-    records, rows = derive_within_budget(records, settings, spent)
-    tables = derive.frames(records, settings, rows=rows)
+    loaded = suites.load_suites(
+        settings.expectations_dir,
+        required=settings.required_fields,
+        recommended=settings.recommended_fields,
+    )
+    fields = derive.measure_fields(settings.required_fields, settings.recommended_fields)
+    records, rows = derive_within_budget(records, fields, settings.seconds_per_file_total, spent)
+    tables = derive.frames(records, fields, rows=rows)
     docs_dir = settings.reports_out / "data_docs" / name if data_docs else None
     result = validate.run(tables, loaded, run_name=name, docs_dir=docs_dir)
 
@@ -77,9 +84,13 @@ def check_batch(
 
 
 def derive_within_budget(
-    records: list[SubmissionRecord], settings: Settings, spent: list[float] | None = None
+    records: list[SubmissionRecord],
+    fields: tuple[str, ...],
+    total: float,
+    spent: list[float] | None = None,
 ) -> tuple[list[SubmissionRecord], list[tuple[dict[str, Any], list[dict[str, Any]]]]]:
-    """Each record's derived columns, computed under what is left of its time budget.
+    """Each record's derived columns, computed under what is left of its time budget
+    (``total`` seconds per file, ``spent`` already used). ``fields``: ``derive.measure_fields``.
 
     The Python-side columns (similarity, registry look-ups, script detection) are the
     part of checking whose cost depends on one file; a record over its budget becomes
@@ -89,9 +100,7 @@ def derive_within_budget(
     from itaflow.process import FileTimeout, time_limit
 
     spent = spent or [0.0] * len(records)
-    fields = derive.measure_fields(settings)
     _warm_up(fields)
-    total = settings.seconds_per_file_total
     kept, rows = [], []
     for key, (record, used) in enumerate(zip(records, spent, strict=True)):
         try:
@@ -99,12 +108,12 @@ def derive_within_budget(
                 raise FileTimeout
             with time_limit(total - used):
                 row = (
-                    derive.submission_row(key, record),
-                    derive.measure_rows(key, record, fields),
+                    submission_row(key, record),
+                    measure_rows(key, record, fields),
                 )
         except FileTimeout:
             record = over_budget(record, total)
-            row = (derive.submission_row(key, record), derive.measure_rows(key, record, fields))
+            row = (submission_row(key, record), measure_rows(key, record, fields))
         kept.append(record)
         rows.append(row)
     return kept, rows
@@ -123,8 +132,8 @@ def _warm_up(fields: tuple[str, ...]) -> None:
         text=text,
         measures=[Measure(seq=1, measure=text, steps=text, result=text, outcome=text)],
     )
-    derive.submission_row(0, probe)
-    derive.measure_rows(0, probe, fields)
+    submission_row(0, probe)
+    measure_rows(0, probe, fields)
 
 
 def over_budget(record: SubmissionRecord, seconds: float) -> SubmissionRecord:

@@ -1,4 +1,4 @@
-"""Text signals the derived columns are made of: scripts, marks, placeholders, headers.
+"""Text signals the derived columns are made of: scripts, marks, headers, sameness.
 
 Each function takes a string and returns a number or a short sample, so that a
 threshold never lives here: the rule on the number is an expectation in
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from itaflow.thai import to_arabic_digits
+from itaflow.thai import around, to_arabic_digits
 
 # --- scripts ------------------------------------------------------------------------
 
@@ -127,60 +127,6 @@ def first_broken_sample(text: str) -> str:
     """A few characters around the first misplaced mark or broken character."""
     m = _MISPLACED.search(text) or _BROKEN_CHARS.search(text)
     return around(text, m.start(), m.end(), 10, 10) if m else ""
-
-
-# --- unfilled templates ------------------------------------------------------------
-
-_DOTS = r"(?:\.{3,}|…+|_{3,})"
-# Patterns that mean "the author did not fill this in", in measure cells.
-_PLACEHOLDERS_CELL = re.compile(
-    "|".join(
-        (
-            rf"วันที่\s*(?:{_DOTS}|(?=เดือน))",  # "เมื่อวันที่ เดือน มีนาคม": no day
-            rf"เดือน\s*(?:{_DOTS}|(?=(?:พ\s?\.?\s?ศ|ปี)\s*\.?\s*(?:\d|{_DOTS})))",  # "เดือน พ.ศ. 2566"
-            rf"(?:พ\s?\.\s?ศ\s?\.|ปี)\s*{_DOTS}",  # "พ.ศ. ....": no year
-            r"\.{4,}|…{2,}|_{4,}",  # a dotted line to write on
-            r"[(\[<]\s*(?:โปรด)?(?:ระบุ|กรอก|ใส่|ชื่อ)[^)\]>]{0,30}[)\]>]",  # "(ระบุ...)", "[ชื่อหน่วยงาน]"
-            r"(?i:\b(?:x{3,}|lorem ipsum|todo|tbd)\b)",
-        )
-    )
-)
-# Outside the table (signature block, headings): a blank name or position. The
-# line "(ลงชื่อ)........ผู้รายงาน" itself is where the signature goes on paper.
-_PLACEHOLDERS_PAGE = re.compile(
-    "|".join(
-        (
-            rf"(?P<reporter>\(\s*{_DOTS}\s*\)|ตำแหน่ง\s*{_DOTS})",  # no name, no position
-            rf"วันที่\s*(?:{_DOTS}|(?=เดือน))",
-            rf"(?:พ\s?\.\s?ศ\s?\.|ปี)\s*{_DOTS}",
-            r"[(\[<]\s*(?:โปรด)?(?:ระบุ|กรอก|ใส่|ชื่อ)[^)\]>]{0,30}[)\]>]",
-            r"(?m:^[.…_ ]{10,}$)",  # a line of dots to write on
-        )
-    )
-)
-
-
-def placeholders(text: str, *, page: bool = False) -> tuple[int, str, str | None]:
-    """How many unfilled-template spots a text has, the first with some context,
-    and "reporter" when (on a page) that first one is the signature block's."""
-    pattern = _PLACEHOLDERS_PAGE if page else _PLACEHOLDERS_CELL
-    hits = list(pattern.finditer(text))
-    if not hits:
-        return 0, "", None
-    first = hits[0]
-    where = "reporter" if page and first.group("reporter") else None
-    return len(hits), around(text, first.start(), first.end()), where
-
-
-def around(text: str, start: int, end: int, before: int = 20, after: int = 25) -> str:
-    """The text around a span, widened to the nearest spaces so words stay whole."""
-    lo = max(0, start - before)
-    hi = min(len(text), end + after)
-    if lo > 0 and (space := text.rfind(" ", 0, lo)) >= 0 and lo - space < 15:
-        lo = space + 1
-    if hi < len(text) and (space := text.find(" ", hi)) >= 0 and space - hi < 15:
-        hi = space
-    return " ".join(text[lo:hi].split())
 
 
 # --- header rows --------------------------------------------------------------------

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -60,15 +61,20 @@ class Suite:
         }
 
 
-def load_suites(directory: Path, settings: Settings) -> list[Suite]:
-    """Every ``*.json`` suite in ``directory``, in name order."""
+def load_suites(
+    directory: Path, *, required: Sequence[str], recommended: Sequence[str]
+) -> list[Suite]:
+    """Every ``*.json`` suite in ``directory``, in name order; ``for_each`` templates
+    are expanded over the ``required`` and ``recommended`` measure fields."""
     paths = sorted(Path(directory).glob("*.json"))
     if not paths:
         raise SuiteError(f"no expectation suites (*.json) in {directory}")
-    return [load_suite(p, settings) for p in paths]
+    fields = {"required_fields": tuple(required), "recommended_fields": tuple(recommended)}
+    return [load_suite(p, fields) for p in paths]
 
 
-def load_suite(path: Path, settings: Settings) -> Suite:
+def load_suite(path: Path, fields: dict[str, tuple[str, ...]]) -> Suite:
+    """One suite; ``fields``: the field names each ``for_each`` value expands over."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
@@ -84,7 +90,7 @@ def load_suite(path: Path, settings: Settings) -> Suite:
     for i, exp in enumerate(data["expectations"]):
         where = f"{path.name}, expectation {i + 1}"
         _validate(exp, where)
-        expectations.extend(_with_notes(e) for e in _expand(exp, settings))
+        expectations.extend(_with_notes(e) for e in _expand(exp, fields))
     return Suite(
         name=table,
         path=path,
@@ -113,13 +119,13 @@ def _validate(exp: Any, where: str) -> None:
         raise SuiteError(f"{where}: for_each must be one of {FOR_EACH}")
 
 
-def _expand(exp: dict[str, Any], settings: Settings) -> list[dict[str, Any]]:
+def _expand(exp: dict[str, Any], fields: dict[str, tuple[str, ...]]) -> list[dict[str, Any]]:
     """One expectation, or one per configured field for a ``for_each`` template."""
     for_each = exp["meta"].get("for_each")
     if not for_each:
         return [copy.deepcopy(exp)]
     out = []
-    for name in getattr(settings, for_each):
+    for name in fields[for_each]:
         if name not in MEASURE_FIELDS:
             raise SuiteError(
                 f"settings.{for_each} names {name!r}, which is not a measure field; "
@@ -156,7 +162,11 @@ def rule_meta(check_id: str, settings: Settings) -> dict[str, Any] | None:
     """The ``meta`` (severity, messages) of the first rule with this check id, for
     stages that decide a finding themselves (the warehouse's duplicate receipts)
     but should say it the way the suites do."""
-    for suite in load_suites(settings.expectations_dir, settings):
+    for suite in load_suites(
+        settings.expectations_dir,
+        required=settings.required_fields,
+        recommended=settings.recommended_fields,
+    ):
         for exp in suite.expectations:
             if exp["meta"]["check_id"] == check_id:
                 return dict(exp["meta"])

@@ -1,4 +1,4 @@
-"""What one measure cell means: units, status, indicator, category, placeholders."""
+"""What one measure cell means: units, status, indicator, category, enumerators."""
 
 from __future__ import annotations
 
@@ -180,21 +180,3 @@ def strip_enumerator(text: str) -> tuple[str, int | None]:
     if not m:
         return text, None
     return (head[m.end() :] + text[16:]).lstrip(), int(m.group(1))
-
-
-# --- placeholders --------------------------------------------------------------------
-
-_PLACEHOLDERS = re.compile(
-    r"วันที่\s*(?:\.{2,}|…+|_+)?\s*เดือน"  # a date with its day left blank
-    r"|เดือน\s*(?:\.{2,}|…+|_+)\s*(?:พ\.ศ\.|\d)"  # month left blank
-    r"|พ\.ศ\.\s*(?:\.{2,}|…+|_{2,})"  # year left blank
-    r"|\(\s*ลงชื่อ\s*\)\s*(?:\.{2,}|…+|_{3,})"  # unsigned signature line
-    r"|\.{6,}|…{3,}|_{5,}"  # dotted or underlined blanks
-    r"|\((?:ระบุ|โปรดระบุ)[^)]*\)|<[^<>]{0,20}ระบุ[^<>]{0,20}>|\[[^\]]{0,20}ระบุ[^\]]{0,20}\]"
-    r"|(?<![A-Za-z])(?:xx+|XX+)(?![A-Za-z])"
-)
-
-
-def placeholders(text: str) -> list[str]:
-    """Unfilled template text found in ``text`` (each hit as written)."""
-    return [m.group(0) for m in _PLACEHOLDERS.finditer(to_arabic_digits(text or ""))]

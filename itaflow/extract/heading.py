@@ -174,7 +174,6 @@ def read_heading(
         head.agency = registry.resolve(
             written, district=district, province=province or province_hint
         )
-        head.evidence["agency_names"] = sorted(set(m.text for m in own))
         return head
     # No registry LAO named: an unknown LAO-like name, or another organisation.
     for text in title + all_text:
@@ -185,7 +184,6 @@ def read_heading(
             head.agency = registry.resolve(
                 name, district=district, province=province or province_hint
             )
-            head.evidence["agency_names"] = [name]
             return head
     for pattern in _NON_LAO:
         hit = next((m for text in title + all_text[:40] if (m := pattern.search(text))), None)
@@ -193,9 +191,7 @@ def read_heading(
             name = hit.group(hit.lastindex or 0)
             head.agency.name = name
             head.agency.district, head.agency.province = district, province
-            head.evidence["non_lao_agency"] = name
             break
-    head.evidence.setdefault("agency_names", [])
     return head
 
 

@@ -66,7 +66,7 @@ __all__ = ["read_bytes", "read_path"]
 DEFAULT_LIMITS = Limits()
 
 
-def unreadable(fmt: str, reason: str, encoding: str | None = None) -> Document:
+def refused_document(fmt: str, reason: str, encoding: str | None = None) -> Document:
     """The Document for a file we refuse: no blocks, one ``unreadable_file`` error."""
     return Document(
         format=fmt,  # type: ignore[arg-type]
@@ -81,10 +81,12 @@ def read_path(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
     try:
         size = path.stat().st_size
         if size > limits.max_file_bytes:
-            return unreadable("unknown", safety.too_large(size, limits.max_file_bytes).reason)
+            return refused_document("unknown", safety.too_large(size, limits.max_file_bytes).reason)
         data = path.read_bytes()
     except OSError as exc:
-        return unreadable("unknown", f"เปิดไฟล์ไม่ได้ / cannot open the file: {type(exc).__name__}")
+        return refused_document(
+            "unknown", f"เปิดไฟล์ไม่ได้ / cannot open the file: {type(exc).__name__}"
+        )
     return read_bytes(data, path.name, limits)
 
 
@@ -105,10 +107,10 @@ def read_bytes(data: bytes, name: str = "", limits: Limits = DEFAULT_LIMITS) -> 
             raise Unreadable(safety.NO_CONTENT)
         return doc
     except Unreadable as exc:
-        return unreadable(fmt, exc.reason)
+        return refused_document(fmt, exc.reason)
     except Exception as exc:  # a reader bug or a library choking on a hostile file
         kind = {"docx": "Word", "xlsx": "Excel", "xls": "Excel", "pdf": "PDF"}.get(fmt, "")
-        return unreadable(fmt, safety.corrupt(kind, repr(exc)).reason)
+        return refused_document(fmt, safety.corrupt(kind, repr(exc)).reason)
 
 
 def _read_kind(kind: str, detail: str, data: bytes, budget: Budget) -> Document:
