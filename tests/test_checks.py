@@ -269,7 +269,6 @@ CASES: dict[str, SubmissionRecord] = {
             r.measures[0], result=r.measures[0].result + " ร่วมประชุมกับแขวงจำปาสัก สปป.ลาว ເມືອງປາກເຊ"
         )
     ),
-    "duplicate_submission": variant(lambda r: r.evidence.update(duplicate_of="tapraya_first.txt")),
 }
 
 
@@ -305,7 +304,7 @@ def test_every_catalogue_check_is_declared_in_the_suites(settings):
     declared = {
         e["meta"]["check_id"]
         for s in load_suites(settings.expectations_dir, settings)
-        for e in s.expectations
+        for e in [*s.expectations, *({"meta": m} for m in s.decided)]
     }
     assert declared >= CATALOGUE
 
@@ -352,8 +351,11 @@ FIRES = [
     ("garbled_doc", "garbled_text", None, None, "error"),
     ("khmer", "foreign_script", 2, "result", "warning"),
     ("cjk_doc", "foreign_script", None, None, "error"),
-    ("duplicate_submission", "duplicate_submission", None, None, "error"),
 ]
+
+# Checks a stage decides itself (``decided_by`` in the suites): they fire in that stage's
+# tests (collect's registration: tests/test_warehouse.py, "decided at registration").
+DECIDED_BY_STAGE = {"duplicate_submission": "collect"}
 
 
 @pytest.mark.parametrize(
@@ -370,7 +372,17 @@ def test_check_fires(run, case, check, seq, field, severity):
 
 
 def test_every_catalogue_check_has_a_firing_case():
-    assert {c[1] for c in FIRES} == CATALOGUE
+    assert {c[1] for c in FIRES} | set(DECIDED_BY_STAGE) == CATALOGUE
+
+
+def test_a_rule_a_stage_decides_is_not_validated_by_great_expectations(settings):
+    """``duplicate_submission`` is decided when the bytes are registered: the suite
+    keeps its id, severity and wording for that stage and validates no column for it."""
+    loaded = load_suites(settings.expectations_dir, settings)
+    decided = {m["check_id"]: m["decided_by"] for s in loaded for m in s.decided}
+    assert decided == DECIDED_BY_STAGE
+    validated = {e["meta"]["check_id"] for s in loaded for e in s.to_gx_dict()["expectations"]}
+    assert not validated & set(decided)
 
 
 @pytest.mark.parametrize(

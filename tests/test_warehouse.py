@@ -39,7 +39,6 @@ from itaflow.warehouse import (
     ensure_round,
     get_submissions,
     head,
-    load_batch,
     mark_mail,
     pending_submissions,
     record_report_run,
@@ -48,6 +47,7 @@ from itaflow.warehouse import (
     report_run_history,
     report_run_sent,
     set_due_date,
+    store_judged,
     sync_registry,
     upgrade,
 )
@@ -385,7 +385,7 @@ def test_load_sets_states_and_is_idempotent(url):
             found=[Finding("unreadable_file", "error", "ไฟล์เสีย / corrupt file")],
         ),
     ]
-    summary = load_batch(url, records, "run-1")
+    summary = store_judged(url, records, "run-1")
     assert summary["submissions"] == 4 and summary["measures"] == 6 and summary["findings"] == 3
     assert (
         summary["accepted"],
@@ -405,7 +405,7 @@ def test_load_sets_states_and_is_idempotent(url):
     assert pending_submissions(url) == []
 
     before = snapshot(url)
-    again = load_batch(url, records, "run-1")
+    again = store_judged(url, records, "run-1")
     assert again["versions_changed"] == 0
     assert snapshot(url) == before
     with engine_for(url).connect() as conn:
@@ -421,11 +421,11 @@ def test_load_refuses_bad_batches_whole(url):
     register_received(url, [f], "run-1")
     before = snapshot(url)
     with pytest.raises(LoadError, match="not registered"):
-        load_batch(url, [record(f, LAOS[0].lao_code), record(g, LAOS[1].lao_code)], "run-1")
+        store_judged(url, [record(f, LAOS[0].lao_code), record(g, LAOS[1].lao_code)], "run-1")
     with pytest.raises(LoadError, match="lao_code"):
-        load_batch(url, [record(f, "0000000")], "run-1")
+        store_judged(url, [record(f, "0000000")], "run-1")
     with pytest.raises(LoadError, match="no verdict"):
-        load_batch(url, [record(f, LAOS[0].lao_code, verdict=None)], "run-1")
+        store_judged(url, [record(f, LAOS[0].lao_code, verdict=None)], "run-1")
     assert snapshot(url) == before
 
 
@@ -438,7 +438,7 @@ def test_hostile_text_is_stored_as_inert_text(url):
     ].result = 'ผล\x00ลัพธ์ \udcff\'); DROP TABLE measures; -- <script>x</script> =HYPERLINK("x")'
     rec.measures[0].responsible = ["กอง\x00คลัง"]
     rec.reporter.name = "Robert'); DROP TABLE submissions;--"
-    load_batch(url, [rec], "run-1")
+    store_judged(url, [rec], "run-1")
     with engine_for(url).connect() as conn:
         result = conn.execute(select(measures.c.result).where(measures.c.seq == 1)).scalar_one()
         responsible = conn.execute(
@@ -479,7 +479,7 @@ def test_new_file_supersedes_and_history_stays(url):
     register_received(url, [v1], "run-1")
     register_received(url, [v2, v3], "run-2")
     # Loaded newest first (batches can finish in any order): versions follow received time.
-    load_batch(
+    store_judged(
         url,
         [
             record(
@@ -491,8 +491,8 @@ def test_new_file_supersedes_and_history_stays(url):
         ],
         "run-2",
     )
-    load_batch(url, [record(v3, code, rnd="FY")], "run-2")
-    load_batch(url, [record(v1, code)], "run-1")
+    store_judged(url, [record(v3, code, rnd="FY")], "run-2")
+    store_judged(url, [record(v1, code)], "run-1")
     with engine_for(url).connect() as conn:
         rows = {r.original_name: r for r in conn.execute(select(submissions))}
         current_view = conn.execute(
@@ -516,7 +516,7 @@ def test_new_file_supersedes_and_history_stays(url):
     assert count(url, measures) == 9  # history keeps its measures
 
     # Re-judged as another LAO, v2 leaves the group: v1 becomes current again.
-    load_batch(url, [record(v2, LAOS[1].lao_code)], "run-3")
+    store_judged(url, [record(v2, LAOS[1].lao_code)], "run-3")
     with engine_for(url).connect() as conn:
         rows = {r.original_name: r for r in conn.execute(select(submissions))}
     assert (
@@ -535,7 +535,7 @@ def test_concurrent_loads_of_one_lao_keep_one_current_version(url):
 
     def load(part):
         try:
-            load_batch(url, [record(f, code) for f in part], "run-1")
+            store_judged(url, [record(f, code) for f in part], "run-1")
         except BaseException as exc:  # reported below, in the test's thread
             errors.append(exc)
 
@@ -597,7 +597,7 @@ def build_round(url: str) -> dict:
         record(f["other_round"], LAOS[4].lao_code, rnd="FY"),
         record(f["other_province"], OTHER_PROVINCE_LAO.lao_code),
     ]
-    load_batch(url, records, "run-1")
+    store_judged(url, records, "run-1")
     return f
 
 
@@ -689,7 +689,7 @@ def test_accounting_balances_for_every_run(url):
     assert runs["run-2"]["balanced"]
 
     # The next run judges what the earlier one left: run-1 now balances.
-    load_batch(url, [record(files["pending"], LAOS[5].lao_code)], "run-3")
+    store_judged(url, [record(files["pending"], LAOS[5].lao_code)], "run-3")
     (one,) = accounting(url, "run-1")
     assert one["balanced"] and one["complete"]
     assert (
@@ -753,7 +753,7 @@ CHILD = """
 import logging, sys, time
 from pathlib import Path
 from itaflow.serde import read_records
-from itaflow.warehouse import load_batch
+from itaflow.warehouse import store_judged
 
 class Stop(logging.Handler):
     def emit(self, rec):
@@ -761,9 +761,9 @@ class Stop(logging.Handler):
             print("IN_TRANSACTION", flush=True)
             time.sleep(120)  # killed here, with every row written but not committed
 
-logging.getLogger("itaflow.warehouse.load").addHandler(Stop())
-logging.getLogger("itaflow.warehouse.load").setLevel(logging.INFO)
-load_batch(sys.argv[1], read_records(Path(sys.argv[2])), sys.argv[3])
+logging.getLogger("itaflow.warehouse.judged").addHandler(Stop())
+logging.getLogger("itaflow.warehouse.judged").setLevel(logging.INFO)
+store_judged(sys.argv[1], read_records(Path(sys.argv[2])), sys.argv[3])
 print("COMMITTED", flush=True)
 """
 
@@ -795,7 +795,7 @@ def test_killed_load_leaves_warehouse_as_before_and_rerun_completes(url, tmp_pat
     assert snapshot(url) == before
     assert len(pending_submissions(url)) == n_files and count(url, measures) == 0
 
-    load_batch(url, records, "run-1")  # the next run completes the job
+    store_judged(url, records, "run-1")  # the next run completes the job
     assert count(url, measures) == n_files * n_measures
     assert pending_submissions(url) == []
     (acc,) = accounting(url, "run-1")
