@@ -18,7 +18,7 @@ import pytest
 from contract import CHECK_IDS as CATALOGUE
 
 from itaflow.checks import CheckRun, check_batch, verdict_of
-from itaflow.checks.suites import SuiteError, load_suites, rule_meta
+from itaflow.checks.suites import SuiteError, load_suites, rule_meta, rule_metas, stage_finding
 from itaflow.models import Agency, Finding, Measure, Reporter, SubmissionRecord
 from itaflow.settings import load
 
@@ -313,6 +313,18 @@ def test_rule_meta_gives_other_stages_the_suites_wording(settings):
     meta = rule_meta("duplicate_submission", settings)
     assert meta and meta["severity"] == "error" and meta["message_th"]
     assert rule_meta("no_such_check", settings) is None
+
+
+def test_a_finding_a_stage_decides_needs_a_rule(settings):
+    rules = rule_metas(settings.expectations_dir)
+    found = stage_finding(rules, "unreadable_file", reason="ไฟล์ใหญ่เกิน / too large")
+    assert (found.check, found.severity, found.message) == (
+        "unreadable_file",
+        "error",
+        "ไฟล์ใหญ่เกิน / too large",
+    )
+    with pytest.raises(SuiteError, match="no_such_check"):
+        stage_finding(rules, "no_such_check", {})
 
 
 def test_a_clean_report_is_accepted_without_findings(run):

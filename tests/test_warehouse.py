@@ -9,6 +9,7 @@ PostgreSQL cases are skipped with a loud warning; nothing else is ever skipped.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 import signal
@@ -26,7 +27,7 @@ from pgtools import pg_admin, schema_url, skip_loudly_without_pg
 from sqlalchemy import func, inspect, select, text, update
 from sqlalchemy.exc import OperationalError
 
-from itaflow import registry
+from itaflow import monitor, registry, resources
 from itaflow.models import Agency, Finding, Measure, Reporter, SubmissionRecord
 from itaflow.serde import write_records
 from itaflow.settings import Settings
@@ -35,23 +36,30 @@ from itaflow.warehouse import (
     accounting,
     assign_versions,
     current,
+    due_dates,
     engine_for,
     ensure_round,
     get_submissions,
     head,
+    lao_history,
     mark_mail,
+    original_file,
     pending_submissions,
     record_report_run,
     register_received,
+    reminders_on,
     report_data,
     report_run_history,
     report_run_sent,
+    round_matrix,
+    rounds_sent,
     set_due_date,
     store_judged,
     sync_registry,
     upgrade,
 )
 from itaflow.warehouse.db import SQL_DIR, local_time
+from itaflow.warehouse.mail_claims import mail_claims_of
 from itaflow.warehouse.schema import (
     agencies,
     ddl,
@@ -349,6 +357,55 @@ def test_file_with_a_problem_is_quarantined_at_once(url):
     with engine_for(url).connect() as conn:
         check = conn.execute(select(findings.c.check_id)).scalar_one()
     assert check == "unreadable_file"
+
+
+def test_findings_decided_at_registration_are_worded_by_expectations(url, tmp_path):
+    """duplicate_submission and unreadable_file at registration: id and severity from
+    expectations/, the duplicate's wording too (an office that rewords the rule sees its
+    words), the problem's own reason as the unreadable file's message."""
+    problem = "ไม่ใช่ไฟล์ปกติ / not a regular file"
+    a = received("a.txt", "report A", "2024-04-01T09:00:00")
+    again = received("a-copy.txt", "report A", "2024-04-02T09:00:00", path="later/a-copy.txt")
+    odd = received("fifo", "not_regular", "2024-04-01T10:00:00", stored_path="", problem=problem)
+    out = register_received(url, [a, again, odd], "run-1")
+    first = out[0]["submission_id"]
+    assert found_at_registration(url) == [
+        (
+            "duplicate_submission",
+            "error",
+            None,
+            out[1]["receipt_id"],
+            f"ไฟล์นี้มีเนื้อหาเดียวกับไฟล์ที่ได้รับแล้ว (รายการที่ {first}: a.txt รับเมื่อ"
+            " 2024-04-01T09:00:00+07:00) ไม่นับเป็นรายงานใหม่ / the same bytes were already"
+            f" received as submission {first} (a.txt, 2024-04-01T09:00:00+07:00); not a new report",
+        ),
+        ("unreadable_file", "error", None, None, problem),
+    ]
+
+    folder = tmp_path / "expectations"
+    shutil.copytree(resources.expectations_dir(), folder)
+    path = folder / "submissions.json"
+    suite = json.loads(path.read_text(encoding="utf-8"))
+    (rule,) = [e for e in suite["expectations"] if e["meta"]["check_id"] == "duplicate_submission"]
+    rule["meta"] |= {
+        "severity": "warning",
+        "message_th": "ซ้ำ {original_name}",
+        "message_en": "copy",
+    }
+    path.write_text(json.dumps(suite, ensure_ascii=False), encoding="utf-8")
+    third = received("a3.txt", "report A", "2024-04-03T09:00:00", path="x/a3.txt")
+    register_received(url, [third], "run-2", expectations_dir=folder)
+    assert found_at_registration(url)[-1][:2] == ("duplicate_submission", "warning")
+    assert found_at_registration(url)[-1][-1] == "ซ้ำ a.txt / copy"
+
+
+def found_at_registration(url: str) -> list[tuple]:
+    f = findings.c
+    with engine_for(url).connect() as conn:
+        rows = conn.execute(
+            select(f.check_id, f.severity, f.measure_seq, f.receipt_id, f.message).order_by(f.id)
+        )
+        return [tuple(r) for r in rows]
 
 
 # --- loads ---------------------------------------------------------------------------
@@ -664,6 +721,64 @@ def test_due_date_override_changes_timeliness(url):
     assert data.late == 0 and data.on_time == 4
     with pytest.raises(ValueError):
         ensure_round(url, 2567, "Q3", SETTINGS)
+
+
+def every_row(url: str) -> dict[str, list[str]]:
+    """Every row of every warehouse table, for proving that something wrote nothing."""
+    with engine_for(url).connect() as conn:
+        return {
+            t.name: sorted(repr(tuple(r)) for r in conn.execute(select(t)))
+            for t in metadata.sorted_tables
+        }
+
+
+def sqlite_bytes(url: str) -> bytes | None:
+    """The SQLite file's bytes with every connection closed (WAL checkpointed), else None."""
+    engine = engine_for(url)
+    if engine.dialect.name != "sqlite":
+        return None
+    engine.dispose()
+    return Path(engine.url.database).read_bytes()
+
+
+def test_reads_write_nothing(warehouse_url):
+    """The report of a round with data and of a round nobody has read yet, the monitor's
+    matrix (it used to create the round's row), and every other read: every table as it
+    was, and on SQLite the same file bytes."""
+    upgrade(warehouse_url)
+    files = build_round(warehouse_url)
+    record_report_run(
+        warehouse_url,
+        report_data(warehouse_url, 2567, "H1", PROVINCE, SETTINGS),
+        ["r.pdf"],
+        recipients=["office@example.go.th"],
+        compiled_at="2024-05-02T08:00:00+07:00",
+    )
+    settings = SETTINGS.with_(warehouse_url=warehouse_url, province=PROVINCE)
+    rows, raw = every_row(warehouse_url), sqlite_bytes(warehouse_url)
+    assert rows["rounds"] == []
+
+    report_data(warehouse_url, 2567, "H1", PROVINCE, SETTINGS)
+    report_data(warehouse_url, 2569, "FY", None, SETTINGS)  # a fresh round: no row is made
+    assert due_dates(warehouse_url, [(2569, "FY")], SETTINGS) == {(2569, "FY"): date(2026, 10, 31)}
+    # A province that sent nothing: the matrix shows the latest closed round, 2569 FY.
+    fresh = monitor.matrix_view(settings.with_(province="กระบี่"), {}, today=date(2026, 11, 2))
+    assert fresh["columns"][0]["fiscal_year"] == 2569 and fresh["query"]["round"] == "FY"
+    monitor.monitor_view(settings, {"fy": "2567", "round": "H1"})
+    rounds_sent(warehouse_url, PROVINCE, ("H1", "FY"))
+    accounting(warehouse_url)
+    pending_submissions(warehouse_url)
+    get_submissions(warehouse_url, [1, 2])
+    report_run_history(warehouse_url, 2567, "H1", PROVINCE)
+    report_run_sent(warehouse_url, 2567, "H1", PROVINCE)
+    round_matrix(warehouse_url, PROVINCE)
+    lao_history(warehouse_url, LAOS[0].lao_code)
+    original_file(warehouse_url, files["on_time"]["sha256"])
+    reminders_on(warehouse_url, 2567, "H1")
+    mail_claims_of(warehouse_url, 2567, "H1", PROVINCE)
+
+    assert every_row(warehouse_url) == rows
+    assert sqlite_bytes(warehouse_url) == raw
 
 
 def test_accounting_balances_for_every_run(url):
