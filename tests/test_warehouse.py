@@ -26,6 +26,7 @@ from alembic.runtime.migration import MigrationContext
 from pgtools import pg_admin, schema_url, skip_loudly_without_pg
 from sqlalchemy import func, inspect, select, text, update
 from sqlalchemy.exc import OperationalError
+from warehouse_rows import every_row, snapshot
 
 from itaflow import monitor, registry, resources
 from itaflow.models import Agency, Finding, Measure, Reporter, SubmissionRecord
@@ -199,19 +200,6 @@ def record(
 def count(url: str, table) -> int:
     with engine_for(url).connect() as conn:
         return conn.execute(select(func.count()).select_from(table)).scalar_one()
-
-
-def snapshot(url: str) -> dict[str, list]:
-    """Every data row, without surrogate ids of replaced rows, for before/after comparisons."""
-    out = {}
-    with engine_for(url).connect() as conn:
-        for table in (submissions, receipts, measures, findings):
-            cols = [
-                c for c in table.columns if not (c.name == "id" and table in (measures, findings))
-            ]
-            rows = conn.execute(select(*cols)).all()
-            out[table.name] = sorted(tuple(map(str, r)) for r in rows)
-    return out
 
 
 # --- migrations ----------------------------------------------------------------------
@@ -721,15 +709,6 @@ def test_due_date_override_changes_timeliness(url):
     assert data.late == 0 and data.on_time == 4
     with pytest.raises(ValueError):
         ensure_round(url, 2567, "Q3", SETTINGS)
-
-
-def every_row(url: str) -> dict[str, list[str]]:
-    """Every row of every warehouse table, for proving that something wrote nothing."""
-    with engine_for(url).connect() as conn:
-        return {
-            t.name: sorted(repr(tuple(r)) for r in conn.execute(select(t)))
-            for t in metadata.sorted_tables
-        }
 
 
 def sqlite_bytes(url: str) -> bytes | None:
