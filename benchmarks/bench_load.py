@@ -27,7 +27,7 @@ from sqlalchemy import create_engine, func, select, text
 
 from itaflow import registry
 from itaflow.models import Agency, Finding, Measure, Reporter, SubmissionRecord
-from itaflow.warehouse import load_batch, register_received, upgrade
+from itaflow.warehouse import register_received, store_judged, upgrade
 from itaflow.warehouse.db import engine_for
 from itaflow.warehouse.schema import measures
 
@@ -119,10 +119,10 @@ def run(url: str, files: list[dict], records: list[SubmissionRecord], batch_size
     batches = [records[i : i + size] for i in range(0, len(records), size)]
     phases: dict[str, float] = {}
     for batch in batches:
-        for name, seconds in load_batch(url, batch, "bench-load")["seconds"].items():
+        for name, seconds in store_judged(url, batch, "bench-load")["seconds"].items():
             phases[name] = phases.get(name, 0.0) + seconds
     t3 = time.perf_counter()
-    load_batch(url, batches[0], "bench-load")  # idempotent rerun of one batch
+    store_judged(url, batches[0], "bench-load")  # idempotent rerun of one batch
     t4 = time.perf_counter()
     with engine_for(url).connect() as conn:
         rows = conn.execute(select(func.count()).select_from(measures)).scalar_one()

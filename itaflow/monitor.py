@@ -548,8 +548,8 @@ def matrix_view(
 ) -> dict[str, Any]:
     """LAOs grouped by district × the newest rounds, one state per cell, with filters
     (``district``, ``q``, and ``state`` in the round ``fy``/``round``)."""
-    from itaflow.warehouse import ensure_round, round_matrix
-    from itaflow.warehouse.db import BANGKOK, as_date, local_time
+    from itaflow.warehouse import due_dates, round_matrix
+    from itaflow.warehouse.db import BANGKOK, local_time
 
     province = parse_province(params.get("province"), settings)
     rounds = available_rounds(settings.warehouse_url, province)
@@ -557,10 +557,7 @@ def matrix_view(
     columns = [(r["fiscal_year"], r["round"]) for r in rounds[:MATRIX_ROUNDS]]
     if (query.fiscal_year, query.round) not in columns:
         columns.insert(0, (query.fiscal_year, query.round))
-    dues = {
-        c: as_date(ensure_round(settings.warehouse_url, c[0], c[1], settings)["due_date"])
-        for c in columns
-    }
+    dues = due_dates(settings.warehouse_url, columns, settings)
     found = round_matrix(settings.warehouse_url, province)
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     counts: dict[str, int] = defaultdict(int)

@@ -114,7 +114,12 @@ def collect(settings: Settings, run_id: str | None = None) -> dict[str, Any]:
         files.append(received)
         if entry.kind == "file" and not received.problem:
             taken.append({**state, "sha256": received.sha256})
-    outcomes = register_received(settings.warehouse_url, [asdict(f) for f in files], run_id)
+    outcomes = register_received(
+        settings.warehouse_url,
+        [asdict(f) for f in files],
+        run_id,
+        expectations_dir=settings.expectations_dir,
+    )
     remember_hashes(settings.warehouse_url, taken)
     counts = {"seen": unchanged, "new": 0, "duplicate": 0}
     for o in outcomes:
@@ -235,10 +240,10 @@ def build_data_docs(settings: Settings, run_id: str) -> str | None:
 def load_batch(results_key: str, settings: Settings, run_id: str | None = None) -> dict[str, Any]:
     """Load one checked batch (``check_batch``'s key) in one transaction (idempotent)."""
     from itaflow.serde import read_records
-    from itaflow.warehouse import load_batch as load
+    from itaflow.warehouse import store_judged
 
     records = read_records(handoff_path(results_key, settings))
-    return load(settings.warehouse_url, records, run_id=_run_id(run_id))
+    return store_judged(settings.warehouse_url, records, run_id=_run_id(run_id))
 
 
 def account(settings: Settings, batches: list[list[int]] | None = None) -> dict[str, Any]:

@@ -18,7 +18,7 @@ import pytest
 from contract import CHECK_IDS as CATALOGUE
 
 from itaflow.checks import CheckRun, judge_records, verdict_of
-from itaflow.checks.suites import SuiteError, load_suites, rule_meta
+from itaflow.checks.suites import SuiteError, load_suites, rule_meta, rule_metas, stage_finding
 from itaflow.models import Agency, Finding, Measure, Reporter, SubmissionRecord
 from itaflow.settings import load
 
@@ -269,7 +269,6 @@ CASES: dict[str, SubmissionRecord] = {
             r.measures[0], result=r.measures[0].result + " ร่วมประชุมกับแขวงจำปาสัก สปป.ลาว ເມືອງປາກເຊ"
         )
     ),
-    "duplicate_submission": variant(lambda r: r.evidence.update(duplicate_of="tapraya_first.txt")),
 }
 
 
@@ -309,7 +308,7 @@ def test_every_catalogue_check_is_declared_in_the_suites(settings):
             required=settings.required_fields,
             recommended=settings.recommended_fields,
         )
-        for e in s.expectations
+        for e in [*s.expectations, *({"meta": m} for m in s.decided)]
     }
     assert declared >= CATALOGUE
 
@@ -318,6 +317,18 @@ def test_rule_meta_gives_other_stages_the_suites_wording(settings):
     meta = rule_meta("duplicate_submission", settings)
     assert meta and meta["severity"] == "error" and meta["message_th"]
     assert rule_meta("no_such_check", settings) is None
+
+
+def test_a_finding_a_stage_decides_needs_a_rule(settings):
+    rules = rule_metas(settings.expectations_dir)
+    found = stage_finding(rules, "unreadable_file", reason="ไฟล์ใหญ่เกิน / too large")
+    assert (found.check, found.severity, found.message) == (
+        "unreadable_file",
+        "error",
+        "ไฟล์ใหญ่เกิน / too large",
+    )
+    with pytest.raises(SuiteError, match="no_such_check"):
+        stage_finding(rules, "no_such_check", {})
 
 
 def test_a_clean_report_is_accepted_without_findings(run):
@@ -356,8 +367,11 @@ FIRES = [
     ("garbled_doc", "garbled_text", None, None, "error"),
     ("khmer", "foreign_script", 2, "result", "warning"),
     ("cjk_doc", "foreign_script", None, None, "error"),
-    ("duplicate_submission", "duplicate_submission", None, None, "error"),
 ]
+
+# Checks a stage decides itself (``decided_by`` in the suites): they fire in that stage's
+# tests (collect's registration: tests/test_warehouse.py, "decided at registration").
+DECIDED_BY_STAGE = {"duplicate_submission": "collect"}
 
 
 @pytest.mark.parametrize(
@@ -374,7 +388,21 @@ def test_check_fires(run, case, check, seq, field, severity):
 
 
 def test_every_catalogue_check_has_a_firing_case():
-    assert {c[1] for c in FIRES} == CATALOGUE
+    assert {c[1] for c in FIRES} | set(DECIDED_BY_STAGE) == CATALOGUE
+
+
+def test_a_rule_a_stage_decides_is_not_validated_by_great_expectations(settings):
+    """``duplicate_submission`` is decided when the bytes are registered: the suite
+    keeps its id, severity and wording for that stage and validates no column for it."""
+    loaded = load_suites(
+        settings.expectations_dir,
+        required=settings.required_fields,
+        recommended=settings.recommended_fields,
+    )
+    decided = {m["check_id"]: m["decided_by"] for s in loaded for m in s.decided}
+    assert decided == DECIDED_BY_STAGE
+    validated = {e["meta"]["check_id"] for s in loaded for e in s.to_gx_dict()["expectations"]}
+    assert not validated & set(decided)
 
 
 @pytest.mark.parametrize(

@@ -31,12 +31,13 @@ import pytest
 from smtptools import smtp_server
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
+from warehouse_rows import snapshot
 
 from itaflow import pipeline
 from itaflow.mail import DeliveryError
 from itaflow.settings import Settings
 from itaflow.warehouse import accounting, engine_for, pending_submissions, report_run_history
-from itaflow.warehouse.schema import findings, measures, receipts, submissions
+from itaflow.warehouse.schema import measures, submissions
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
@@ -66,18 +67,6 @@ def fill_inbox(inbox: Path) -> int:
     (inbox / "empty.docx").write_bytes(b"")
     (inbox / "noise.pdf").write_bytes(os.urandom(3000))
     return len(list(inbox.iterdir()))
-
-
-def snapshot(url: str) -> dict[str, list]:
-    """Every row of the tables a load writes, for before/after comparisons."""
-    out = {}
-    with engine_for(url).connect() as conn:
-        for table in (submissions, receipts, measures, findings):
-            cols = [
-                c for c in table.columns if not (c.name == "id" and table in (measures, findings))
-            ]
-            out[table.name] = sorted(tuple(map(str, r)) for r in conn.execute(select(*cols)))
-    return out
 
 
 def finish_run(settings: Settings, run_id: str) -> list[dict]:

@@ -34,7 +34,7 @@ from itaflow.compile import compile_report
 from itaflow.models import Agency, Finding, Measure, SubmissionRecord
 from itaflow.process import read_and_extract
 from itaflow.settings import load
-from itaflow.warehouse import load_batch, register_received, report_data, upgrade
+from itaflow.warehouse import register_received, report_data, store_judged, upgrade
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "tests" / "fixtures" / "seeds"
@@ -171,7 +171,7 @@ def world(root):
             agency_name=f"อบต.{HOSTILE}",
         ),
     ]
-    load_batch(url, records, "run-1")
+    store_judged(url, records, "run-1")
 
     # Compiled reports as the compile DAG writes them, and things that must never be served.
     data = report_data(url, 2566, "H1", PROVINCE, settings)

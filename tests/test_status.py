@@ -23,10 +23,10 @@ from itaflow.pipeline import attribute_unreadable
 from itaflow.settings import SettingsError, load, parse_due_overrides
 from itaflow.warehouse import (
     ensure_round,
-    load_batch,
     register_received,
     report_data,
     set_due_date,
+    store_judged,
     upgrade,
 )
 
@@ -99,7 +99,7 @@ def fill(url: str, settings) -> dict[str, dict]:
     ]
     subs = [{**f, "received_at": f["received_at"]} for f in files.values()]
     assert attribute_unreadable(records, subs, settings) == 2
-    load_batch(url, records, "run-1")
+    store_judged(url, records, "run-1")
     return files
 
 

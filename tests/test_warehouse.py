@@ -9,6 +9,7 @@ PostgreSQL cases are skipped with a loud warning; nothing else is ever skipped.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 import signal
@@ -25,8 +26,9 @@ from alembic.runtime.migration import MigrationContext
 from pgtools import pg_admin, schema_url, skip_loudly_without_pg
 from sqlalchemy import func, inspect, select, text, update
 from sqlalchemy.exc import OperationalError
+from warehouse_rows import every_row, snapshot
 
-from itaflow import registry
+from itaflow import monitor, registry, resources
 from itaflow.models import Agency, Finding, Measure, Reporter, SubmissionRecord
 from itaflow.serde import write_records
 from itaflow.settings import Settings
@@ -35,23 +37,30 @@ from itaflow.warehouse import (
     accounting,
     assign_versions,
     current,
+    due_dates,
     engine_for,
     ensure_round,
     get_submissions,
     head,
-    load_batch,
+    lao_history,
     mark_mail,
+    original_file,
     pending_submissions,
     record_report_run,
     register_received,
+    reminders_on,
     report_data,
     report_run_history,
     report_run_sent,
+    round_matrix,
+    rounds_sent,
     set_due_date,
+    store_judged,
     sync_registry,
     upgrade,
 )
 from itaflow.warehouse.db import SQL_DIR, local_time
+from itaflow.warehouse.mail_claims import mail_claims_of
 from itaflow.warehouse.schema import (
     agencies,
     ddl,
@@ -191,19 +200,6 @@ def record(
 def count(url: str, table) -> int:
     with engine_for(url).connect() as conn:
         return conn.execute(select(func.count()).select_from(table)).scalar_one()
-
-
-def snapshot(url: str) -> dict[str, list]:
-    """Every data row, without surrogate ids of replaced rows, for before/after comparisons."""
-    out = {}
-    with engine_for(url).connect() as conn:
-        for table in (submissions, receipts, measures, findings):
-            cols = [
-                c for c in table.columns if not (c.name == "id" and table in (measures, findings))
-            ]
-            rows = conn.execute(select(*cols)).all()
-            out[table.name] = sorted(tuple(map(str, r)) for r in rows)
-    return out
 
 
 # --- migrations ----------------------------------------------------------------------
@@ -351,6 +347,55 @@ def test_file_with_a_problem_is_quarantined_at_once(url):
     assert check == "unreadable_file"
 
 
+def test_findings_decided_at_registration_are_worded_by_expectations(url, tmp_path):
+    """duplicate_submission and unreadable_file at registration: id and severity from
+    expectations/, the duplicate's wording too (an office that rewords the rule sees its
+    words), the problem's own reason as the unreadable file's message."""
+    problem = "ไม่ใช่ไฟล์ปกติ / not a regular file"
+    a = received("a.txt", "report A", "2024-04-01T09:00:00")
+    again = received("a-copy.txt", "report A", "2024-04-02T09:00:00", path="later/a-copy.txt")
+    odd = received("fifo", "not_regular", "2024-04-01T10:00:00", stored_path="", problem=problem)
+    out = register_received(url, [a, again, odd], "run-1")
+    first = out[0]["submission_id"]
+    assert found_at_registration(url) == [
+        (
+            "duplicate_submission",
+            "error",
+            None,
+            out[1]["receipt_id"],
+            f"ไฟล์นี้มีเนื้อหาเดียวกับไฟล์ที่ได้รับแล้ว (รายการที่ {first}: a.txt รับเมื่อ"
+            " 2024-04-01T09:00:00+07:00) ไม่นับเป็นรายงานใหม่ / the same bytes were already"
+            f" received as submission {first} (a.txt, 2024-04-01T09:00:00+07:00); not a new report",
+        ),
+        ("unreadable_file", "error", None, None, problem),
+    ]
+
+    folder = tmp_path / "expectations"
+    shutil.copytree(resources.expectations_dir(), folder)
+    path = folder / "submissions.json"
+    suite = json.loads(path.read_text(encoding="utf-8"))
+    (rule,) = [e for e in suite["expectations"] if e["meta"]["check_id"] == "duplicate_submission"]
+    rule["meta"] |= {
+        "severity": "warning",
+        "message_th": "ซ้ำ {original_name}",
+        "message_en": "copy",
+    }
+    path.write_text(json.dumps(suite, ensure_ascii=False), encoding="utf-8")
+    third = received("a3.txt", "report A", "2024-04-03T09:00:00", path="x/a3.txt")
+    register_received(url, [third], "run-2", expectations_dir=folder)
+    assert found_at_registration(url)[-1][:2] == ("duplicate_submission", "warning")
+    assert found_at_registration(url)[-1][-1] == "ซ้ำ a.txt / copy"
+
+
+def found_at_registration(url: str) -> list[tuple]:
+    f = findings.c
+    with engine_for(url).connect() as conn:
+        rows = conn.execute(
+            select(f.check_id, f.severity, f.measure_seq, f.receipt_id, f.message).order_by(f.id)
+        )
+        return [tuple(r) for r in rows]
+
+
 # --- loads ---------------------------------------------------------------------------
 
 
@@ -385,7 +430,7 @@ def test_load_sets_states_and_is_idempotent(url):
             found=[Finding("unreadable_file", "error", "ไฟล์เสีย / corrupt file")],
         ),
     ]
-    summary = load_batch(url, records, "run-1")
+    summary = store_judged(url, records, "run-1")
     assert summary["submissions"] == 4 and summary["measures"] == 6 and summary["findings"] == 3
     assert (
         summary["accepted"],
@@ -405,7 +450,7 @@ def test_load_sets_states_and_is_idempotent(url):
     assert pending_submissions(url) == []
 
     before = snapshot(url)
-    again = load_batch(url, records, "run-1")
+    again = store_judged(url, records, "run-1")
     assert again["versions_changed"] == 0
     assert snapshot(url) == before
     with engine_for(url).connect() as conn:
@@ -421,11 +466,11 @@ def test_load_refuses_bad_batches_whole(url):
     register_received(url, [f], "run-1")
     before = snapshot(url)
     with pytest.raises(LoadError, match="not registered"):
-        load_batch(url, [record(f, LAOS[0].lao_code), record(g, LAOS[1].lao_code)], "run-1")
+        store_judged(url, [record(f, LAOS[0].lao_code), record(g, LAOS[1].lao_code)], "run-1")
     with pytest.raises(LoadError, match="lao_code"):
-        load_batch(url, [record(f, "0000000")], "run-1")
+        store_judged(url, [record(f, "0000000")], "run-1")
     with pytest.raises(LoadError, match="no verdict"):
-        load_batch(url, [record(f, LAOS[0].lao_code, verdict=None)], "run-1")
+        store_judged(url, [record(f, LAOS[0].lao_code, verdict=None)], "run-1")
     assert snapshot(url) == before
 
 
@@ -438,7 +483,7 @@ def test_hostile_text_is_stored_as_inert_text(url):
     ].result = 'ผล\x00ลัพธ์ \udcff\'); DROP TABLE measures; -- <script>x</script> =HYPERLINK("x")'
     rec.measures[0].responsible = ["กอง\x00คลัง"]
     rec.reporter.name = "Robert'); DROP TABLE submissions;--"
-    load_batch(url, [rec], "run-1")
+    store_judged(url, [rec], "run-1")
     with engine_for(url).connect() as conn:
         result = conn.execute(select(measures.c.result).where(measures.c.seq == 1)).scalar_one()
         responsible = conn.execute(
@@ -479,7 +524,7 @@ def test_new_file_supersedes_and_history_stays(url):
     register_received(url, [v1], "run-1")
     register_received(url, [v2, v3], "run-2")
     # Loaded newest first (batches can finish in any order): versions follow received time.
-    load_batch(
+    store_judged(
         url,
         [
             record(
@@ -491,8 +536,8 @@ def test_new_file_supersedes_and_history_stays(url):
         ],
         "run-2",
     )
-    load_batch(url, [record(v3, code, rnd="FY")], "run-2")
-    load_batch(url, [record(v1, code)], "run-1")
+    store_judged(url, [record(v3, code, rnd="FY")], "run-2")
+    store_judged(url, [record(v1, code)], "run-1")
     with engine_for(url).connect() as conn:
         rows = {r.original_name: r for r in conn.execute(select(submissions))}
         current_view = conn.execute(
@@ -516,7 +561,7 @@ def test_new_file_supersedes_and_history_stays(url):
     assert count(url, measures) == 9  # history keeps its measures
 
     # Re-judged as another LAO, v2 leaves the group: v1 becomes current again.
-    load_batch(url, [record(v2, LAOS[1].lao_code)], "run-3")
+    store_judged(url, [record(v2, LAOS[1].lao_code)], "run-3")
     with engine_for(url).connect() as conn:
         rows = {r.original_name: r for r in conn.execute(select(submissions))}
     assert (
@@ -535,7 +580,7 @@ def test_concurrent_loads_of_one_lao_keep_one_current_version(url):
 
     def load(part):
         try:
-            load_batch(url, [record(f, code) for f in part], "run-1")
+            store_judged(url, [record(f, code) for f in part], "run-1")
         except BaseException as exc:  # reported below, in the test's thread
             errors.append(exc)
 
@@ -597,7 +642,7 @@ def build_round(url: str) -> dict:
         record(f["other_round"], LAOS[4].lao_code, rnd="FY"),
         record(f["other_province"], OTHER_PROVINCE_LAO.lao_code),
     ]
-    load_batch(url, records, "run-1")
+    store_judged(url, records, "run-1")
     return f
 
 
@@ -666,6 +711,55 @@ def test_due_date_override_changes_timeliness(url):
         ensure_round(url, 2567, "Q3", SETTINGS)
 
 
+def sqlite_bytes(url: str) -> bytes | None:
+    """The SQLite file's bytes with every connection closed (WAL checkpointed), else None."""
+    engine = engine_for(url)
+    if engine.dialect.name != "sqlite":
+        return None
+    engine.dispose()
+    return Path(engine.url.database).read_bytes()
+
+
+def test_reads_write_nothing(warehouse_url):
+    """The report of a round with data and of a round nobody has read yet, the monitor's
+    matrix (it used to create the round's row), and every other read: every table as it
+    was, and on SQLite the same file bytes."""
+    upgrade(warehouse_url)
+    files = build_round(warehouse_url)
+    record_report_run(
+        warehouse_url,
+        report_data(warehouse_url, 2567, "H1", PROVINCE, SETTINGS),
+        ["r.pdf"],
+        recipients=["office@example.go.th"],
+        compiled_at="2024-05-02T08:00:00+07:00",
+    )
+    settings = SETTINGS.with_(warehouse_url=warehouse_url, province=PROVINCE)
+    rows, raw = every_row(warehouse_url), sqlite_bytes(warehouse_url)
+    assert rows["rounds"] == []
+
+    report_data(warehouse_url, 2567, "H1", PROVINCE, SETTINGS)
+    report_data(warehouse_url, 2569, "FY", None, SETTINGS)  # a fresh round: no row is made
+    assert due_dates(warehouse_url, [(2569, "FY")], SETTINGS) == {(2569, "FY"): date(2026, 10, 31)}
+    # A province that sent nothing: the matrix shows the latest closed round, 2569 FY.
+    fresh = monitor.matrix_view(settings.with_(province="กระบี่"), {}, today=date(2026, 11, 2))
+    assert fresh["columns"][0]["fiscal_year"] == 2569 and fresh["query"]["round"] == "FY"
+    monitor.monitor_view(settings, {"fy": "2567", "round": "H1"})
+    rounds_sent(warehouse_url, PROVINCE, ("H1", "FY"))
+    accounting(warehouse_url)
+    pending_submissions(warehouse_url)
+    get_submissions(warehouse_url, [1, 2])
+    report_run_history(warehouse_url, 2567, "H1", PROVINCE)
+    report_run_sent(warehouse_url, 2567, "H1", PROVINCE)
+    round_matrix(warehouse_url, PROVINCE)
+    lao_history(warehouse_url, LAOS[0].lao_code)
+    original_file(warehouse_url, files["on_time"]["sha256"])
+    reminders_on(warehouse_url, 2567, "H1")
+    mail_claims_of(warehouse_url, 2567, "H1", PROVINCE)
+
+    assert every_row(warehouse_url) == rows
+    assert sqlite_bytes(warehouse_url) == raw
+
+
 def test_accounting_balances_for_every_run(url):
     files = build_round(url)
     dup = received("on-time-again.docx", "1", "2024-05-01T09:00:00")
@@ -689,7 +783,7 @@ def test_accounting_balances_for_every_run(url):
     assert runs["run-2"]["balanced"]
 
     # The next run judges what the earlier one left: run-1 now balances.
-    load_batch(url, [record(files["pending"], LAOS[5].lao_code)], "run-3")
+    store_judged(url, [record(files["pending"], LAOS[5].lao_code)], "run-3")
     (one,) = accounting(url, "run-1")
     assert one["balanced"] and one["complete"]
     assert (
@@ -753,7 +847,7 @@ CHILD = """
 import logging, sys, time
 from pathlib import Path
 from itaflow.serde import read_records
-from itaflow.warehouse import load_batch
+from itaflow.warehouse import store_judged
 
 class Stop(logging.Handler):
     def emit(self, rec):
@@ -761,9 +855,9 @@ class Stop(logging.Handler):
             print("IN_TRANSACTION", flush=True)
             time.sleep(120)  # killed here, with every row written but not committed
 
-logging.getLogger("itaflow.warehouse.load").addHandler(Stop())
-logging.getLogger("itaflow.warehouse.load").setLevel(logging.INFO)
-load_batch(sys.argv[1], read_records(Path(sys.argv[2])), sys.argv[3])
+logging.getLogger("itaflow.warehouse.judged").addHandler(Stop())
+logging.getLogger("itaflow.warehouse.judged").setLevel(logging.INFO)
+store_judged(sys.argv[1], read_records(Path(sys.argv[2])), sys.argv[3])
 print("COMMITTED", flush=True)
 """
 
@@ -795,7 +889,7 @@ def test_killed_load_leaves_warehouse_as_before_and_rerun_completes(url, tmp_pat
     assert snapshot(url) == before
     assert len(pending_submissions(url)) == n_files and count(url, measures) == 0
 
-    load_batch(url, records, "run-1")  # the next run completes the job
+    store_judged(url, records, "run-1")  # the next run completes the job
     assert count(url, measures) == n_files * n_measures
     assert pending_submissions(url) == []
     (acc,) = accounting(url, "run-1")

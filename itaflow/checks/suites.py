@@ -12,7 +12,17 @@ Every expectation carries in its ``meta``:
 - ``for_each`` (optional): ``required_fields`` or ``recommended_fields``; the
   expectation is repeated for every field in that setting, with ``{field}``
   replaced in its kwargs and ``meta.field`` set. This is how missing-field rules
-  follow configuration instead of code.
+  follow configuration instead of code;
+- ``decided_by`` (optional): the stage that decides this finding itself because no
+  table row can show it (``collect``: the same bytes received again are a
+  ``duplicate_submission`` of the submission already stored). Such a rule has only
+  ``meta``, no ``type``/``kwargs``: Great Expectations never validates it (it would
+  check a column nobody fills), and it is kept in ``Suite.decided``.
+
+A stage that decides a finding itself makes it with ``stage_finding``: the id and
+severity are always the rule's, and the message is the rule's templates filled
+from the stage's values, or the stage's own words for a cause only it can name
+(collect's "link points outside the inbox" is an ``unreadable_file``).
 
 Loading checks all of this up front, so a typo in the JSON fails the batch with a
 message naming the file and the expectation rather than silently checking nothing.
@@ -28,7 +38,8 @@ from pathlib import Path
 from typing import Any
 
 from itaflow.checks.derive import ROW_IDS
-from itaflow.models import Measure
+from itaflow.checks.findings import make_finding
+from itaflow.models import Finding, Measure
 from itaflow.settings import Settings
 
 SEVERITIES = ("error", "warning")
@@ -49,8 +60,9 @@ class Suite:
     name: str  # the table it checks: the file's stem
     path: Path
     row_ids: tuple[str, ...]
-    expectations: list[dict[str, Any]]
+    expectations: list[dict[str, Any]]  # what Great Expectations validates
     meta: dict[str, Any] = field(default_factory=dict)
+    decided: list[dict[str, Any]] = field(default_factory=list)  # metas of decided_by rules
 
     def to_gx_dict(self) -> dict[str, Any]:
         """The suite as ``great_expectations.ExpectationSuite(**...)`` takes it."""
@@ -64,8 +76,7 @@ class Suite:
 def load_suites(
     directory: Path, *, required: Sequence[str], recommended: Sequence[str]
 ) -> list[Suite]:
-    """Every ``*.json`` suite in ``directory``, in name order; ``for_each`` templates
-    are expanded over the ``required`` and ``recommended`` measure fields."""
+    """Every ``*.json`` suite in ``directory``, in name order."""
     paths = sorted(Path(directory).glob("*.json"))
     if not paths:
         raise SuiteError(f"no expectation suites (*.json) in {directory}")
@@ -75,6 +86,26 @@ def load_suites(
 
 def load_suite(path: Path, fields: dict[str, tuple[str, ...]]) -> Suite:
     """One suite; ``fields``: the field names each ``for_each`` value expands over."""
+    data = _read(path)
+    expectations: list[dict[str, Any]] = []
+    decided: list[dict[str, Any]] = []
+    for exp in data["expectations"]:
+        if _decided(exp):
+            decided.append(dict(exp["meta"]))
+        else:
+            expectations.extend(_with_notes(e) for e in _expand(exp, fields))
+    return Suite(
+        name=path.stem,
+        path=path,
+        row_ids=ROW_IDS[path.stem],
+        expectations=expectations,
+        meta=data.get("meta") or {},
+        decided=decided,
+    )
+
+
+def _read(path: Path) -> dict[str, Any]:
+    """A suite file as written, every rule in it checked (templates not expanded)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
@@ -86,21 +117,33 @@ def load_suite(path: Path, fields: dict[str, tuple[str, ...]]) -> Suite:
         )
     if not isinstance(data, dict) or not isinstance(data.get("expectations"), list):
         raise SuiteError(f'{path.name}: expected {{"name": ..., "expectations": [...]}}')
-    expectations: list[dict[str, Any]] = []
     for i, exp in enumerate(data["expectations"]):
-        where = f"{path.name}, expectation {i + 1}"
-        _validate(exp, where)
-        expectations.extend(_with_notes(e) for e in _expand(exp, fields))
-    return Suite(
-        name=table,
-        path=path,
-        row_ids=ROW_IDS[table],
-        expectations=expectations,
-        meta=data.get("meta") or {},
+        _validate(exp, f"{path.name}, expectation {i + 1}")
+    return data
+
+
+def _decided(exp: Any) -> bool:
+    """A rule a stage decides itself (``meta.decided_by``), not Great Expectations."""
+    return (
+        isinstance(exp, dict) and isinstance(exp.get("meta"), dict) and "decided_by" in exp["meta"]
     )
 
 
 def _validate(exp: Any, where: str) -> None:
+    if _decided(exp):
+        _validate_meta(exp["meta"], where)
+        stage = exp["meta"]["decided_by"]
+        if (
+            not stage
+            or not isinstance(stage, str)
+            or set(exp) != {"meta"}
+            or "for_each" in exp["meta"]
+        ):
+            raise SuiteError(
+                f"{where}: a rule decided by a stage ({stage!r}) has only "
+                '"meta" (no "type", "kwargs" or for_each): Great Expectations does not check it'
+            )
+        return
     if not isinstance(exp, dict) or not isinstance(exp.get("type"), str):
         raise SuiteError(
             f'{where}: an expectation needs "type" (e.g. "expect_column_values_to_be_between")'
@@ -110,6 +153,10 @@ def _validate(exp: Any, where: str) -> None:
     meta = exp.get("meta")
     if not isinstance(meta, dict):
         raise SuiteError(f'{where}: "meta" with {", ".join(REQUIRED_META)} is required')
+    _validate_meta(meta, where)
+
+
+def _validate_meta(meta: dict[str, Any], where: str) -> None:
     missing = [k for k in REQUIRED_META if not meta.get(k)]
     if missing:
         raise SuiteError(f"{where}: meta lacks {', '.join(missing)}")
@@ -158,19 +205,42 @@ def _fill(value: Any, name: str) -> Any:
     return value
 
 
+def rule_metas(directory: Path) -> dict[str, dict[str, Any]]:
+    """The ``meta`` of the first rule per check id in the suites of ``directory``, as
+    written: what a stage that decides a finding itself takes its id, severity and
+    wording from (see ``stage_finding``)."""
+    metas: dict[str, dict[str, Any]] = {}
+    for path in sorted(Path(directory).glob("*.json")):
+        for exp in _read(path)["expectations"]:
+            metas.setdefault(exp["meta"]["check_id"], dict(exp["meta"]))
+    return metas
+
+
 def rule_meta(check_id: str, settings: Settings) -> dict[str, Any] | None:
-    """The ``meta`` (severity, messages) of the first rule with this check id, for
-    stages that decide a finding themselves (the warehouse's duplicate receipts)
-    but should say it the way the suites do."""
-    for suite in load_suites(
-        settings.expectations_dir,
-        required=settings.required_fields,
-        recommended=settings.recommended_fields,
-    ):
-        for exp in suite.expectations:
-            if exp["meta"]["check_id"] == check_id:
-                return dict(exp["meta"])
-    return None
+    """The ``meta`` (severity, messages) of the first rule with this check id."""
+    return rule_metas(settings.expectations_dir).get(check_id)
+
+
+def stage_finding(
+    rules: dict[str, dict[str, Any]],
+    check_id: str,
+    values: dict[str, Any] | None = None,
+    *,
+    reason: str | None = None,
+) -> Finding:
+    """A finding a stage decides itself, said the way ``expectations/`` says it.
+
+    ``rules`` is ``rule_metas(...)``. The id and severity are the rule's; the message
+    is the rule's templates filled from ``values`` (as a failing row fills them), or
+    ``reason``: the stage's own words for a cause the rule's wording cannot name.
+    A check id with no rule is refused: every finding has a rule in ``expectations/``.
+    """
+    meta = rules.get(check_id)
+    if meta is None:
+        raise SuiteError(f"no rule in expectations/ declares {check_id!r}; a stage needs one")
+    if reason is not None:
+        return Finding(meta["check_id"], meta["severity"], reason)
+    return make_finding(meta, values or {}, {})
 
 
 def columns_used(expectation: dict[str, Any]) -> list[str]:

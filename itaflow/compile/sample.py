@@ -421,7 +421,7 @@ def load_sample_rounds(
     from itaflow.models import Agency
     from itaflow.settings import load as load_settings
     from itaflow.synth.records import copy_record, full_name, make_record, province_rows
-    from itaflow.warehouse import load_batch, register_received
+    from itaflow.warehouse import register_received, store_judged
 
     settings = load_settings()
     rows = province_rows(province)
@@ -507,6 +507,6 @@ def load_sample_rounds(
         run = f"sample-{fiscal_year}-{round_}"
         register_received(url, files, run)
         for start in range(0, len(records), 100):
-            load_batch(url, records[start : start + 100], run)
+            store_judged(url, records[start : start + 100], run)
         loaded[(fiscal_year, round_)] = counts
     return loaded

@@ -117,12 +117,16 @@ def write_tx(engine: Engine) -> Iterator[Connection]:
 
 @contextmanager
 def read_tx(engine: Engine) -> Iterator[Connection]:
-    """One read transaction, so every query of a report sees the same snapshot."""
+    """One read transaction, so every query of a read sees the same snapshot.
+
+    It ends in a rollback, never a commit: a read has nothing to keep, and whatever a
+    bug might write inside one is undone."""
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn.execution_options(isolation_level="REPEATABLE READ")
-        with conn.begin():
+        with conn.begin() as tx:
             yield conn
+            tx.rollback()
 
 
 @cache

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import URL
 
-from itaflow.warehouse.db import engine_for, iso_local
+from itaflow.warehouse.db import engine_for, iso_local, read_tx
 from itaflow.warehouse.schema import agencies, findings, submissions
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -47,7 +47,7 @@ def round_matrix(engine: Engine | str | URL, province: str | None) -> dict[str, 
     if province is not None:
         laos_q = laos_q.where(a.province_th == province)
         subs_q = subs_q.where(a.province_th == province)
-    with engine_for(engine).connect() as conn:
+    with read_tx(engine_for(engine)) as conn:
         laos = [dict(r) for r in conn.execute(laos_q).mappings()]
         subs = list(conn.execute(subs_q).mappings())
     first: dict[tuple[str, int, str], Any] = {}
@@ -77,7 +77,7 @@ def lao_history(engine: Engine | str | URL, lao_code: str) -> dict[str, Any] | N
     """An LAO's registry row and every submission tied to it (superseded ones too),
     oldest first, each with its findings; None for an unknown lao_code."""
     s, f = submissions.c, findings.c
-    with engine_for(engine).connect() as conn:
+    with read_tx(engine_for(engine)) as conn:
         lao = (
             conn.execute(select(agencies).where(agencies.c.lao_code == lao_code)).mappings().first()
         )
@@ -136,7 +136,7 @@ def original_file(engine: Engine | str | URL, sha256: str) -> dict[str, Any] | N
     if not SHA256.match(sha256 or ""):
         return None
     s = submissions.c
-    with engine_for(engine).connect() as conn:
+    with read_tx(engine_for(engine)) as conn:
         row = (
             conn.execute(
                 select(s.sha256, s.original_name, s.format, s.size, s.lao_code).where(

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import Engine, bindparam, update
 from sqlalchemy.engine import URL
 
+from itaflow.warehouse.bulk import chunks, clean, select_in
 from itaflow.warehouse.db import BANGKOK, engine_for, local_time, write_tx
-from itaflow.warehouse.load import _chunks, _select_in, clean
 from itaflow.warehouse.schema import inbox_sightings
 
 
@@ -40,7 +40,7 @@ def observe_inbox(
     with write_tx(engine) as conn:
         have = {
             r.inbox_path: r
-            for r in _select_in(
+            for r in select_in(
                 conn,
                 [c.inbox_path, c.size, c.mtime_ns, c.ctime_ns, c.seen_at, c.sha256],
                 c.inbox_path,
@@ -69,7 +69,7 @@ def observe_inbox(
             for p, (s, m, ct) in wanted.items()
             if p in have and not same(p)
         ]
-        for part in _chunks(fresh):
+        for part in chunks(fresh):
             conn.execute(inbox_sightings.insert(), list(part))
         if changed:
             conn.execute(

@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import Engine, and_, select, update
 from sqlalchemy.engine import URL
 
-from itaflow.warehouse.db import engine_for, local_time, write_tx
-from itaflow.warehouse.load import clean
+from itaflow.warehouse.bulk import clean
+from itaflow.warehouse.db import engine_for, local_time, read_tx, write_tx
 from itaflow.warehouse.schema import mail_claims
 
 STALE_AFTER = timedelta(minutes=30)
@@ -120,6 +120,6 @@ def mail_claims_of(
     engine: Engine | str | URL, fiscal_year: int, round: str, province: str | None
 ) -> list[dict[str, Any]]:
     """The round's claims, one per recipient (for tests and the monitoring view)."""
-    with engine_for(engine).connect() as conn:
+    with read_tx(engine_for(engine)) as conn:
         rows = conn.execute(select(mail_claims).where(_key(fiscal_year, round, province)))
         return [dict(r._mapping) for r in rows]

@@ -46,7 +46,7 @@ def upgrade(url: str | URL | Engine, *, registry: bool = True) -> str:
     find nothing to do. A database that is down raises ``OperationalError`` at once,
     so the calling task fails visibly and Airflow retries it.
     """
-    from itaflow.warehouse.load import sync_registry
+    from itaflow.warehouse.registry_sync import sync_registry
 
     engine = engine_for(url)
     cfg = alembic_config()

@@ -15,11 +15,9 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.engine import URL
 
-from itaflow.warehouse.db import as_date, engine_for, iso_local, local_time, write_tx
-from itaflow.warehouse.load import clean
-from itaflow.warehouse.schema import REMINDER_STATUSES, agencies, reminders
-
-DELIVERED = ("sent", "written_to_outbox")
+from itaflow.warehouse.bulk import clean
+from itaflow.warehouse.db import as_date, engine_for, iso_local, local_time, read_tx, write_tx
+from itaflow.warehouse.schema import DELIVERED, REMINDER_STATUSES, agencies, reminders
 
 
 def _key(lao_code: str, fiscal_year: int, round: str, day: date) -> Any:
@@ -111,6 +109,6 @@ def reminders_on(
     )
     if day is not None:
         query = query.where(r.day == day)
-    with engine_for(engine).connect() as conn:
+    with read_tx(engine_for(engine)) as conn:
         rows = conn.execute(query).mappings().all()
     return [{**dict(x), "day": as_date(x["day"]), "sent_at": iso_local(x["sent_at"])} for x in rows]

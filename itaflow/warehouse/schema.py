@@ -50,6 +50,8 @@ metadata = MetaData(
 SUBMISSION_STATUSES = ("received", "accepted", "accepted_with_warnings", "rejected", "quarantined")
 MAIL_STATUSES = ("pending", "sent", "failed", "written_to_outbox", "skipped_already_sent")
 REMINDER_STATUSES = ("pending", "sent", "written_to_outbox", "failed")
+# Mail states after which a report or a reminder must not be mailed again.
+DELIVERED = ("sent", "written_to_outbox")
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
 Id = BigInteger().with_variant(Integer(), "sqlite")
@@ -85,7 +87,7 @@ rounds = Table(
     Column("period_end", Date, nullable=False),
     Column("due_date", Date, nullable=False),  # the date in force when last read (settings)
     # A deadline the office moved in the warehouse (``set_due_date``): wins over the
-    # configured default, loses to ITAFLOW_DUE_OVERRIDES (see ``queries.ensure_round``).
+    # configured default, loses to ITAFLOW_DUE_OVERRIDES (see ``warehouse.rounds``).
     Column("due_date_office", Date),
     CheckConstraint("round IN ('H1', 'FY')", name="round"),
 )
@@ -167,7 +169,7 @@ measures = Table(
     Column("outcome", Text, nullable=False),
     Column("status", String(16), nullable=False),
     # Original cell text per field, for provenance, where it differs from the stored
-    # normalised text (``load.stored_raw``): an absent field's original is its stored value.
+    # normalised text (``judged.stored_raw``): an absent field's original is its stored value.
     Column("raw", JSON, nullable=False),
 )
 
