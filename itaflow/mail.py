@@ -26,8 +26,11 @@ from pathlib import Path
 from typing import Literal
 
 from itaflow.compile.templates import TEMPLATES_DIR, render
-from itaflow.compile.view import heading_view, lao_row, report_view
+from itaflow.compile.view import report_view
 from itaflow.models import LaoRoundStatus, ReportData
+from itaflow.present.heading import heading_view
+from itaflow.present.rows import lao_row
+from itaflow.present.vocabulary import MUST_ACT
 from itaflow.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -182,7 +185,7 @@ def build_reminder_mail(
     templates_dir: Path = TEMPLATES_DIR,
 ) -> EmailMessage:
     """A reminder to one LAO that is missing, rejected or whose file could not be opened."""
-    if lao.state not in ("missing", "rejected", "quarantined"):
+    if lao.state not in MUST_ACT:
         raise ValueError(f"{lao.lao_code} is {lao.state}: nothing to remind it of")
     head = heading_view(data)
     ctx = {"v": head, "lao": lao_row(0, lao, head["due_short"])}

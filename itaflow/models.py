@@ -199,7 +199,8 @@ class ReportData:
     """Everything the provincial report for one round shows, as plain data.
 
     Built by ``itaflow.warehouse`` queries, rendered by ``itaflow.compile``; the
-    renderers never query the database and the queries never format.
+    renderers never query the database and the queries never format. Its counts
+    and rates are ``itaflow.present.counts``'s, computed in that one place.
     """
 
     fiscal_year: int
@@ -227,30 +228,3 @@ class ReportData:
     office_name: str | None = None  # who signs the report (settings)
     officer_name: str | None = None
     officer_position: str | None = None
-
-    def count(self, *states: str) -> int:
-        return sum(1 for lao in self.laos if lao.state in states)
-
-    @property
-    def expected(self) -> int:
-        return len(self.laos)
-
-    @property
-    def received(self) -> int:
-        return self.expected - self.count("missing")
-
-    @property
-    def on_time(self) -> int:
-        return sum(1 for lao in self.laos if lao.on_time)
-
-    @property
-    def late(self) -> int:
-        return sum(1 for lao in self.laos if lao.on_time is False)
-
-    @property
-    def reporting_rate(self) -> float:
-        return self.received / self.expected if self.expected else 0.0
-
-    @property
-    def on_time_rate(self) -> float:
-        return self.on_time / self.expected if self.expected else 0.0
