@@ -228,3 +228,10 @@ class ReportData:
     office_name: str | None = None  # who signs the report (settings)
     officer_name: str | None = None
     officer_position: str | None = None
+
+    @property
+    def received(self) -> int:
+        """LAOs that sent something (``itaflow.present.counts``, where every count lives)."""
+        from itaflow.present.counts import state_counts
+
+        return state_counts(self.laos)["received"]
