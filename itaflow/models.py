@@ -229,9 +229,38 @@ class ReportData:
     officer_name: str | None = None
     officer_position: str | None = None
 
+    # The figures below are ``itaflow.present.counts``'s (imported late: that module
+    # reads these models); every figure of a round is computed there once.
     @property
-    def received(self) -> int:
-        """LAOs that sent something (``itaflow.present.counts``, where every count lives)."""
+    def counts(self) -> dict[str, int]:
         from itaflow.present.counts import state_counts
 
-        return state_counts(self.laos)["received"]
+        return state_counts(self.laos)
+
+    @property
+    def expected(self) -> int:
+        return self.counts["expected"]
+
+    @property
+    def received(self) -> int:
+        return self.counts["received"]
+
+    @property
+    def on_time(self) -> int:
+        return self.counts["on_time"]
+
+    @property
+    def late(self) -> int:
+        return self.counts["late"]
+
+    @property
+    def reporting_rate(self) -> float:
+        from itaflow.present.counts import rate
+
+        return rate(self.received, self.expected)
+
+    @property
+    def on_time_rate(self) -> float:
+        from itaflow.present.counts import rate
+
+        return rate(self.on_time, self.expected)

@@ -14,7 +14,6 @@ from typing import Any
 
 from itaflow.compile.themes import Theme, assign, infer_category, load_themes
 from itaflow.models import LaoRoundStatus, ReportData
-from itaflow.present.counts import rate, state_counts
 
 COUNTED = ("accepted", "accepted_with_warnings")
 CATEGORIES = ("IIT", "EIT", "OIT", None)
@@ -105,10 +104,9 @@ def activity(data: ReportData, themes: tuple[Theme, ...] | None = None) -> Activ
 def rates(data: ReportData, act: Activity | None = None) -> dict[str, float | None]:
     """The figures a round is compared on (fractions; None when there is nothing to divide)."""
     act = act or activity(data)
-    c = state_counts(data.laos)
     return {
-        "reporting_rate": rate(c["received"], c["expected"]) if c["expected"] else None,
-        "on_time_rate": rate(c["on_time"], c["expected"]) if c["expected"] else None,
+        "reporting_rate": data.reporting_rate if data.expected else None,
+        "on_time_rate": data.on_time_rate if data.expected else None,
         "measures_per_lao": act.per_lao,
         "share_done": act.share_done,
         "themes_covered": float(sum(1 for k, c in act.by_theme.items() if k and sum(c.values()))),

@@ -15,7 +15,6 @@ from datetime import date
 from pathlib import Path
 
 from itaflow.models import Finding, LaoRoundStatus, ReportData
-from itaflow.present.counts import state_counts
 
 REGISTRY = Path(__file__).resolve().parents[1] / "data" / "lao_registry.csv"
 FULL_TYPE = {
@@ -377,11 +376,12 @@ def _previous_round(laos: list[LaoRoundStatus]) -> ReportData:
 
 
 def _trend_row(data: ReportData) -> dict[str, object]:
-    counts = state_counts(data.laos)
     return {
         "fiscal_year": data.fiscal_year,
         "round": data.round,
-        **{k: counts[k] for k in ("expected", "received", "on_time")},
+        "expected": data.expected,
+        "received": data.received,
+        "on_time": data.on_time,
     }
 
 
