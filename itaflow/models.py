@@ -237,21 +237,10 @@ class ReportData:
 
         return state_counts(self.laos)
 
-    @property
-    def expected(self) -> int:
-        return self.counts["expected"]
-
-    @property
-    def received(self) -> int:
-        return self.counts["received"]
-
-    @property
-    def on_time(self) -> int:
-        return self.counts["on_time"]
-
-    @property
-    def late(self) -> int:
-        return self.counts["late"]
+    expected = property(lambda self: self.counts["expected"])
+    received = property(lambda self: self.counts["received"])
+    on_time = property(lambda self: self.counts["on_time"])
+    late = property(lambda self: self.counts["late"])
 
     @property
     def reporting_rate(self) -> float:

@@ -26,22 +26,32 @@ from itaflow.present.tables import district_rows
 from itaflow.present.text import clean, thai_key
 from itaflow.settings import Settings
 
-# The figure cards in the order the page shows them: (key, tone, the filter it links to).
+# The figure cards in the order the page shows them; a card whose key is a filter
+# links to the rows it counts, "expected" to all of them.
 _CARDS = (
-    ("expected", "plain", ""),
-    ("received", "plain", "received"),
-    ("reporting_rate", "plain", ""),
-    ("on_time", "good", "on_time"),
-    ("on_time_rate", "good", ""),
-    ("late", "warn", "late"),
-    ("missing", "bad", "missing"),
-    ("must_resubmit", "bad", ""),
-    ("rejected", "bad", "rejected"),
-    ("quarantined", "bad", "quarantined"),
-    ("accepted_with_warnings", "warn", "accepted_with_warnings"),
-    ("accepted", "good", "accepted"),
-    ("resubmitted", "plain", "resubmitted"),
+    "expected",
+    "received",
+    "reporting_rate",
+    "on_time",
+    "on_time_rate",
+    "late",
+    "missing",
+    "must_resubmit",
+    "rejected",
+    "quarantined",
+    "accepted_with_warnings",
+    "accepted",
+    "resubmitted",
 )
+_TONES = {  # the others are "plain"
+    **dict.fromkeys(("on_time", "on_time_rate", "accepted"), "good"),
+    **dict.fromkeys(("late", "accepted_with_warnings"), "warn"),
+    **dict.fromkeys(("missing", "must_resubmit", "rejected", "quarantined"), "bad"),
+}
+
+
+def _filter(key: str) -> str:
+    return key if key in words.STATE_FILTERS else ""
 
 
 def _summary(counts: dict[str, int], expected: int, unmatched: int, query: Query) -> list[dict]:
@@ -58,12 +68,12 @@ def _summary(counts: dict[str, int], expected: int, unmatched: int, query: Query
             "key": key,
             "label": words.FIGURES[key],
             "value": values[key],
-            "tone": tone,
-            "href": href(query, state=state, district="", q="")
-            if state or key == "expected"
+            "tone": _TONES.get(key, "plain"),
+            "href": href(query, state=_filter(key), district="", q="")
+            if key in words.STATE_FILTERS or key == "expected"
             else "",
         }
-        for key, tone, state in _CARDS
+        for key in _CARDS
     ]
     cards.append(
         {
