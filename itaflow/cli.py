@@ -226,11 +226,11 @@ def _print_status(result: dict, *, show_all: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from itaflow.compile import labels
+    from itaflow.present.vocabulary import STATES, SUMMARY, TIMELINESS_SHORT
 
     console = Console(width=None if sys.stdout.isatty() else 220)  # piped: no wrapping
     summary = result["summary"]
-    words = {**labels.SUMMARY, "must_resubmit": "ต้องส่งใหม่", "unreadable": "เปิดไฟล์ไม่ได้"}
+    words = {**SUMMARY, "unreadable": STATES["quarantined"]}
     head = Table(
         title=f"จ.{result['province']} ปีงบประมาณ {result['fiscal_year']} {result['round_th']} "
         f"(กำหนดส่ง {result['due_date']})"
@@ -246,14 +246,13 @@ def _print_status(result: dict, *, show_all: bool) -> None:
     table = Table(title="หน่วยงานทั้งหมด" if show_all else "หน่วยงานที่ต้องดำเนินการ (--all: ทั้งหมด)")
     for col in ("รหัส", "หน่วยงาน", "อำเภอ", "สถานะ", "การส่ง", "ฉบับที่", "เหตุผล"):
         table.add_column(col)
-    timely = {True: "ตรงเวลา", False: "ล่าช้า", None: "-"}
     for r in rows:
         table.add_row(
             r["lao_code"],
             r["name"],
             r["district"],
             r["state_th"],
-            timely[r["on_time"]],
+            TIMELINESS_SHORT[r["on_time"]],
             str(r["version"] or "-"),
             "; ".join(r["reasons"][:2]),
         )

@@ -16,18 +16,20 @@ import os
 import re
 import smtplib
 import ssl
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, getaddresses, make_msgid
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from itaflow.compile.templates import TEMPLATES_DIR, render
-from itaflow.compile.view import heading_view, lao_row, report_view
 from itaflow.models import LaoRoundStatus, ReportData
+from itaflow.present.heading import heading_view
+from itaflow.present.rows import lao_row
+from itaflow.present.vocabulary import MUST_ACT
 from itaflow.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -124,9 +126,9 @@ def message_id_for(key: str | None, sender: Address) -> str:
     return f"<itaflow.{digest}@{domain}>"
 
 
-def report_message_key(data: ReportData) -> str:
+def report_message_key(fiscal_year: int, round: str, province: str | None) -> str:
     """The identity of "the report mail for this round and province" (one per round)."""
-    return f"ita-report:{data.fiscal_year}:{data.round}:{data.province or 'all'}"
+    return f"ita-report:{fiscal_year}:{round}:{province or 'all'}"
 
 
 def _message(subject: str, sender: str, to: str | Iterable[str], key: str | None) -> EmailMessage:
@@ -142,7 +144,7 @@ def _message(subject: str, sender: str, to: str | Iterable[str], key: str | None
 
 
 def build_report_mail(
-    data: ReportData,
+    view: Mapping[str, Any],
     files: dict[str, Path],
     *,
     sender: str,
@@ -152,10 +154,11 @@ def build_report_mail(
 ) -> EmailMessage:
     """The provincial report mail: Thai summary as text and HTML, PDF and XLSX attached.
 
-    ``message_id`` is a key (e.g. ``report_message_key(data)``): the same key always
+    ``view`` is the report's view as compiled (``compile.report_view``; the compile
+    step keeps it beside the files), so the mail says what the attachments say.
+    ``message_id`` is a key (e.g. ``report_message_key(...)``): the same key always
     gives the same Message-ID.
     """
-    view = report_view(data)
     attached = {k: Path(files[k]) for k in ATTACHED if k in files}
     ctx = {"v": view, "files": [p.name for p in attached.values()], "limit": MUST_ACT_LISTED}
     subject = render("mail_report_subject.txt.j2", ctx, html=False, templates_dir=templates_dir)
@@ -182,7 +185,7 @@ def build_reminder_mail(
     templates_dir: Path = TEMPLATES_DIR,
 ) -> EmailMessage:
     """A reminder to one LAO that is missing, rejected or whose file could not be opened."""
-    if lao.state not in ("missing", "rejected", "quarantined"):
+    if lao.state not in MUST_ACT:
         raise ValueError(f"{lao.lao_code} is {lao.state}: nothing to remind it of")
     head = heading_view(data)
     ctx = {"v": head, "lao": lao_row(0, lao, head["due_short"])}

@@ -210,7 +210,8 @@ class ReportData:
     """Everything the provincial report for one round shows, as plain data.
 
     Built by ``itaflow.warehouse`` queries, rendered by ``itaflow.compile``; the
-    renderers never query the database and the queries never format.
+    renderers never query the database and the queries never format. Its counts
+    and rates are ``itaflow.present.counts``'s, computed in that one place.
     """
 
     fiscal_year: int
@@ -239,29 +240,27 @@ class ReportData:
     officer_name: str | None = None
     officer_position: str | None = None
 
-    def count(self, *states: str) -> int:
-        return sum(1 for lao in self.laos if lao.state in states)
-
+    # The figures below are ``itaflow.present.counts``'s (imported late: that module
+    # reads these models); every figure of a round is computed there once.
     @property
-    def expected(self) -> int:
-        return len(self.laos)
+    def counts(self) -> dict[str, int]:
+        from itaflow.present.counts import state_counts
 
-    @property
-    def received(self) -> int:
-        return self.expected - self.count("missing")
+        return state_counts(self.laos)
 
-    @property
-    def on_time(self) -> int:
-        return sum(1 for lao in self.laos if lao.on_time)
-
-    @property
-    def late(self) -> int:
-        return sum(1 for lao in self.laos if lao.on_time is False)
+    expected = property(lambda self: self.counts["expected"])
+    received = property(lambda self: self.counts["received"])
+    on_time = property(lambda self: self.counts["on_time"])
+    late = property(lambda self: self.counts["late"])
 
     @property
     def reporting_rate(self) -> float:
-        return self.received / self.expected if self.expected else 0.0
+        from itaflow.present.counts import rate
+
+        return rate(self.received, self.expected)
 
     @property
     def on_time_rate(self) -> float:
-        return self.on_time / self.expected if self.expected else 0.0
+        from itaflow.present.counts import rate
+
+        return rate(self.on_time, self.expected)

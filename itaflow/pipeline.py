@@ -300,14 +300,26 @@ def compile_round(
 ) -> dict[str, Any]:
     """Build the round's ReportData from the warehouse (a read: nothing is written) and
     render HTML, PDF and XLSX into ``reports_out/<fiscal year>-<round>/``; the same
-    warehouse content gives the same bytes."""
-    from itaflow.compile import compile_report, round_folder
+    warehouse content gives the same bytes.
+
+    The view the files were rendered from is kept beside them (``<stem>.view.json``,
+    its path under ``snapshot``): ``send_report`` mails that, never a newer state of
+    the warehouse, so the mail's figures are the attachments' figures.
+    """
+    from itaflow.compile import render_report, report_stem, report_view, round_folder
+    from itaflow.serde import write_json
     from itaflow.warehouse import record_report_run, report_data
 
     province = province or settings.province
     data = report_data(settings.warehouse_url, fiscal_year, round, province, settings)
     data.data_docs = data_docs_pages(settings)
-    files = compile_report(data, round_folder(settings.reports_out, data))
+    folder, stem, view = (
+        round_folder(settings.reports_out, data),
+        report_stem(data),
+        report_view(data),
+    )
+    files = render_report(view, stem, folder)
+    snapshot = write_json(view, folder / f"{stem}.view.json")
     report_run_id = record_report_run(
         settings.warehouse_url,
         data,
@@ -322,6 +334,7 @@ def compile_round(
         "round": round,
         "province": province,
         "files": {k: str(v) for k, v in files.items()},
+        "snapshot": str(snapshot),
         "expected": data.expected,
         "received": data.received,
     }
@@ -331,8 +344,8 @@ def send_report(
     settings: Settings, compiled: dict[str, Any], smtp: Any = None, *, again: bool = False
 ) -> dict[str, Any]:
     """Mail the compiled report once per round and recipient (``again``: once more, as
-    asked); the attachments are the files on disk. Raise when the server refuses
-    (Airflow retries).
+    asked): the body is the view ``compile_round`` rendered (its ``snapshot``), the
+    attachments the files on disk. Raise when the server refuses (Airflow retries).
 
     Each recipient is claimed in the warehouse before SMTP is spoken to
     (``warehouse.mail_claims``): of several sends at once, one holds the claims and
@@ -351,7 +364,8 @@ def send_report(
         deliver,
         report_message_key,
     )
-    from itaflow.warehouse import mark_mail, report_data, report_run_sent
+    from itaflow.serde import read_json
+    from itaflow.warehouse import mark_mail, report_run_sent
     from itaflow.warehouse.mail_claims import claim_mail, finish_mail
 
     fy, rnd, province = compiled["fiscal_year"], compiled["round"], compiled["province"]
@@ -368,11 +382,11 @@ def send_report(
         now=datetime.now(UTC),
         again=again,
     )
-    data = report_data(settings.warehouse_url, fy, rnd, province, settings)
+    key = report_message_key(fy, rnd, province)
     if not claimed:
         # Held by another sender: in flight, or one that died after the server took the
         # mail (its copy is in the outbox): then the mail went out, record it as sent.
-        earlier = already_delivered(settings.outbox, report_message_key(data), settings.mail_from)
+        earlier = already_delivered(settings.outbox, key, settings.mail_from)
         if earlier is None:
             mark_mail(settings.warehouse_url, compiled["report_run_id"], "skipped_already_sent")
             return {"status": "already_sent"}
@@ -381,13 +395,12 @@ def send_report(
         mark_mail(settings.warehouse_url, compiled["report_run_id"], "sent")
         return {"status": "sent", "message_id": None, "path": str(earlier), "duplicate": True}
     msg = build_report_mail(
-        data,
+        read_json(Path(compiled["snapshot"])),
         {k: Path(v) for k, v in compiled["files"].items()},
         sender=settings.mail_from,
         recipients=[by_address[a] for a in claimed],
         # Asked again: a new identity (per report run), else the outbox/SMTP dedup holds it back.
-        message_id=report_message_key(data)
-        + (f":again:{compiled['report_run_id']}" if again else ""),
+        message_id=key + (f":again:{compiled['report_run_id']}" if again else ""),
     )
     try:
         result = deliver(msg, smtp or settings, outbox=settings.outbox)

@@ -21,11 +21,10 @@ from typing import Any
 
 from itaflow import periods
 from itaflow.models import ReportData
+from itaflow.present.vocabulary import MUST_ACT, state_label
 from itaflow.settings import Settings
 
 log = logging.getLogger(__name__)
-
-MUST_ACT = ("missing", "rejected", "quarantined")
 
 
 def window(fiscal_year: int, round: str, settings: Settings) -> tuple[date, date]:
@@ -138,12 +137,11 @@ def digest_view(
     data: ReportData, today: date, reminded: list[dict[str, Any]], no_contact: list[Any]
 ) -> dict[str, Any]:
     """What the office's digest shows (plain data for the templates)."""
-    from itaflow.compile.thaidate import thai_date
-    from itaflow.compile.view import heading_view
-    from itaflow.status import STATE_KEY, STATE_TH
+    from itaflow.present.heading import heading_view
+    from itaflow.present.thaidate import thai_date
 
     def who(code: str, name: str, district: str, state: str) -> dict[str, str]:
-        label = STATE_TH[STATE_KEY.get(state, state)]
+        label = state_label(state)
         return {"lao_code": code, "name": name, "district": district, "state_th": label}
 
     return {

@@ -1,4 +1,5 @@
-"""Records to and from JSON files, so DAG tasks pass file paths instead of big XComs.
+"""Records (and other task results) to and from JSON files, so DAG tasks pass file
+paths instead of big XComs.
 
 Unlike ``SubmissionRecord.to_json`` (the public inspect shape) this keeps
 everything: provenance (``Measure.raw``), title, text and evidence.
@@ -41,15 +42,22 @@ def record_from_dict(data: dict[str, Any]) -> SubmissionRecord:
     )
 
 
-def write_records(records: list[SubmissionRecord], path: Path) -> Path:
+def write_json(payload: Any, path: Path) -> Path:
     """Write atomically: a task killed mid-write leaves no half file for the next task."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(path.suffix + ".part")
-    payload = [record_to_dict(r) for r in records]
     partial.write_text(json.dumps(payload, ensure_ascii=False, default=str), encoding="utf-8")
     partial.replace(path)
     return path
 
 
+def read_json(path: Path) -> Any:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def write_records(records: list[SubmissionRecord], path: Path) -> Path:
+    return write_json([record_to_dict(r) for r in records], path)
+
+
 def read_records(path: Path) -> list[SubmissionRecord]:
-    return [record_from_dict(d) for d in json.loads(path.read_text(encoding="utf-8"))]
+    return [record_from_dict(d) for d in read_json(path)]

@@ -1,14 +1,9 @@
-"""Where a round stands: the figures and the per-LAO list behind ``itaflow status``.
+"""Where a round stands for ``itaflow status``: the figures and the per-LAO list as
+JSON, and the round and province arguments as an officer types them.
 
-One function computes the summary (DHIS2's vocabulary: expected reports, actual
-reports, reporting rate = actual ÷ expected, on-time rate = actual on time ÷
-expected) from the warehouse's ``ReportData``; the CLI, the monitoring page and the
-reminders use it, so the figures never disagree. A file that could not be opened
-but was tied to its LAO counts as received – must resubmit, never as missing:
-
-    received = accepted + accepted_with_warnings + rejected + unreadable
-    missing  = expected − received
-    must_resubmit = rejected + unreadable
+The figures are ``itaflow.present.counts.summarize`` (the monitoring page shows the
+same), the rows ``itaflow.present.rows``; a file that could not be opened but was
+tied to its LAO counts as received – must resubmit ("unreadable"), never as missing.
 """
 
 from __future__ import annotations
@@ -17,41 +12,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from itaflow.compile import labels
-from itaflow.models import LaoRoundStatus, ReportData
+from itaflow.models import ReportData
+from itaflow.present.counts import summarize
+from itaflow.present.rows import status_item, unmatched_item
+from itaflow.present.vocabulary import ROUNDS
 from itaflow.thai import to_arabic_digits
-
-SUMMARY_KEYS = (
-    "expected",
-    "received",
-    "on_time",
-    "late",
-    "missing",
-    "must_resubmit",
-    "accepted",
-    "accepted_with_warnings",
-    "rejected",
-    "unreadable",
-    "reporting_rate",
-    "on_time_rate",
-)
-# The warehouse calls an unreadable file "quarantined"; the office says "unreadable".
-STATE_KEY = {"quarantined": "unreadable"}
-STATE_TH = {
-    "accepted": "ผ่าน",
-    "accepted_with_warnings": "ผ่านแบบมีข้อสังเกต",
-    "rejected": "ต้องแก้ไข",
-    "unreadable": "ส่งแล้ว – ต้องส่งใหม่ (เปิดไฟล์ไม่ได้)",
-    "missing": "ยังไม่ส่ง",
-}
-STATE_EN = {
-    "accepted": "accepted",
-    "accepted_with_warnings": "accepted with warnings",
-    "rejected": "received – must resubmit (rejected)",
-    "unreadable": "received – must resubmit (file could not be opened)",
-    "missing": "missing",
-}
-MUST_ACT = ("missing", "rejected", "unreadable")
 
 
 class StatusArgumentError(ValueError):
@@ -64,73 +29,17 @@ class RoundArg:
     round: str
 
 
-def state_of(lao: LaoRoundStatus) -> str:
-    """An LAO's state in the office's words (``unreadable`` for a quarantined file)."""
-    return STATE_KEY.get(lao.state, lao.state)
-
-
-def summarize(data: ReportData) -> dict[str, Any]:
-    """The round's figures (``SUMMARY_KEYS``); rates are fractions 0..1, rounded to 4 places."""
-    states = [state_of(lao) for lao in data.laos]
-    expected = len(states)
-    count = {k: states.count(k) for k in ("accepted", "accepted_with_warnings", "rejected")}
-    unreadable = states.count("unreadable")
-    received = expected - states.count("missing")
-    on_time = sum(1 for lao in data.laos if lao.on_time is True)
-    return {
-        "expected": expected,
-        "received": received,
-        "on_time": on_time,
-        "late": sum(1 for lao in data.laos if lao.on_time is False),
-        "missing": expected - received,
-        "must_resubmit": count["rejected"] + unreadable,
-        **count,
-        "unreadable": unreadable,
-        "reporting_rate": round(received / expected, 4) if expected else 0.0,
-        "on_time_rate": round(on_time / expected, 4) if expected else 0.0,
-    }
-
-
-def lao_item(lao: LaoRoundStatus) -> dict[str, Any]:
-    """One LAO of the per-LAO list, JSON-ready; ``reasons`` are what it must fix."""
-    state = state_of(lao)
-    errors = [f.message for f in lao.findings if f.severity == "error"]
-    return {
-        "lao_code": lao.lao_code,
-        "name": lao.name_th,
-        "type": lao.type_th,
-        "district": lao.district,
-        "state": state,
-        "state_th": STATE_TH.get(state, state),
-        "state_en": STATE_EN.get(state, state),
-        "must_act": state in MUST_ACT,
-        "on_time": lao.on_time,
-        "received_at": lao.received_at,
-        "version": lao.version,
-        "file": lao.original_name,
-        "reasons": list(dict.fromkeys(errors)),
-    }
-
-
 def round_status(data: ReportData) -> dict[str, Any]:
     """Everything ``itaflow status --json`` prints for one round and province."""
     return {
         "province": data.province,
         "fiscal_year": data.fiscal_year,
         "round": data.round,
-        "round_th": labels.ROUNDS.get(data.round, data.round),
+        "round_th": ROUNDS.get(data.round, data.round),
         "due_date": data.due_date.isoformat(),
         "summary": summarize(data),
-        "laos": [lao_item(lao) for lao in data.laos],
-        "unattributed_files": [
-            {
-                "file": u.get("original_name"),
-                "state": STATE_KEY.get(u.get("state"), u.get("state")),
-                "received_at": u.get("received_at"),
-                "reason": u.get("reason"),
-            }
-            for u in data.unmatched_files
-        ],
+        "laos": [status_item(lao) for lao in data.laos],
+        "unattributed_files": [unmatched_item(u) for u in data.unmatched_files],
     }
 
 

@@ -187,38 +187,37 @@ def create_app(
             return response
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
 
-    @app.get("/", response_class=HTMLResponse)
-    def page(request: Request) -> HTMLResponse:
-        view = monitor.monitor_view(load_settings(), request.query_params)
-        body = render("monitor.html.j2", {"v": view, "base": _base(request)}, html=True)
-        return HTMLResponse(body, headers=PAGE_HEADERS)
+    def page_and_api(path: str, api: str, template: str, view: Callable[[Request], Any]) -> None:
+        """One view served twice: as the page (``template``) and as JSON (``api``)."""
 
-    @app.get("/api/round")
-    def api_round(request: Request) -> JSONResponse:
-        view = monitor.monitor_view(load_settings(), request.query_params)
-        return JSONResponse(view, headers={"Cache-Control": "no-store"})
+        def page(request: Request) -> HTMLResponse:
+            body = render(template, {"v": view(request), "base": _base(request)}, html=True)
+            return HTMLResponse(body, headers=PAGE_HEADERS)
 
-    @app.get("/matrix", response_class=HTMLResponse)
-    def matrix(request: Request) -> HTMLResponse:
-        view = monitor.matrix_view(load_settings(), request.query_params)
-        body = render("monitor_matrix.html.j2", {"v": view, "base": _base(request)}, html=True)
-        return HTMLResponse(body, headers=PAGE_HEADERS)
+        def as_json(request: Request) -> JSONResponse:
+            return JSONResponse(view(request), headers={"Cache-Control": "no-store"})
 
-    @app.get("/api/matrix")
-    def api_matrix(request: Request) -> JSONResponse:
-        view = monitor.matrix_view(load_settings(), request.query_params)
-        return JSONResponse(view, headers={"Cache-Control": "no-store"})
+        app.add_api_route(path, page, methods=["GET"], response_class=HTMLResponse)
+        app.add_api_route(api, as_json, methods=["GET"])
 
-    @app.get("/lao/{lao_code}", response_class=HTMLResponse)
-    def lao(lao_code: str, request: Request) -> HTMLResponse:
-        view = monitor.lao_view(load_settings(), lao_code)
-        body = render("monitor_lao.html.j2", {"v": view, "base": _base(request)}, html=True)
-        return HTMLResponse(body, headers=PAGE_HEADERS)
-
-    @app.get("/api/lao/{lao_code}")
-    def api_lao(lao_code: str) -> JSONResponse:
-        view = monitor.lao_view(load_settings(), lao_code)
-        return JSONResponse(view, headers={"Cache-Control": "no-store"})
+    page_and_api(
+        "/",
+        "/api/round",
+        "monitor.html.j2",
+        lambda r: monitor.monitor_view(load_settings(), r.query_params),
+    )
+    page_and_api(
+        "/matrix",
+        "/api/matrix",
+        "monitor_matrix.html.j2",
+        lambda r: monitor.matrix_view(load_settings(), r.query_params),
+    )
+    page_and_api(
+        "/lao/{lao_code}",
+        "/api/lao/{lao_code}",
+        "monitor_lao.html.j2",
+        lambda r: monitor.lao_view(load_settings(), r.path_params["lao_code"]),
+    )
 
     @app.get("/files/{sha256}")
     def original(sha256: str) -> FileResponse:

@@ -20,8 +20,8 @@ from itaflow.compile.sample import (
     HOSTILE_TYPST,
     sample_report_data,
 )
-from itaflow.compile.thaidate import thai_date, thai_datetime
-from itaflow.compile.view import clean, safe_href
+from itaflow.present.text import clean, safe_href
+from itaflow.present.thaidate import thai_date, thai_datetime
 
 POPPLER = all(shutil.which(b) for b in ("pdftotext", "pdffonts", "pdftoppm"))
 needs_poppler = pytest.mark.skipif(

@@ -13,7 +13,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from smtptools import free_port
 from smtptools import smtp_server as serve
 
-from itaflow.compile import compile_report
+from itaflow.compile import compile_report, report_view
 from itaflow.compile.sample import sample_report_data
 from itaflow.mail import (
     DeliveryError,
@@ -67,7 +67,7 @@ def parse(raw: bytes) -> email.message.EmailMessage:
 
 def test_report_mail_reaches_a_real_smtp_server_with_the_pdf(report):
     data, files = report
-    msg = build_report_mail(data, files, sender=SENDER, recipients=RECIPIENTS)
+    msg = build_report_mail(report_view(data), files, sender=SENDER, recipients=RECIPIENTS)
     handler = Collector()
     with smtp_server(handler) as config:
         result = deliver(msg, config)
@@ -101,7 +101,7 @@ def test_report_mail_reaches_a_real_smtp_server_with_the_pdf(report):
 
 def test_a_refusing_server_makes_delivery_fail_visibly(report, tmp_path):
     data, files = report
-    msg = build_report_mail(data, files, sender=SENDER, recipients=RECIPIENTS)
+    msg = build_report_mail(report_view(data), files, sender=SENDER, recipients=RECIPIENTS)
     handler = Collector(reply="550 5.7.1 rejected by policy")
     with smtp_server(handler) as config:
         with pytest.raises(DeliveryError, match="550") as raised:
@@ -115,7 +115,7 @@ def test_a_refusing_server_makes_delivery_fail_visibly(report, tmp_path):
 
 def test_refused_recipients_and_a_closed_port_are_failures(report):
     data, files = report
-    msg = build_report_mail(data, files, sender=SENDER, recipients=RECIPIENTS[:1])
+    msg = build_report_mail(report_view(data), files, sender=SENDER, recipients=RECIPIENTS[:1])
     with smtp_server(Collector(rcpt_reply="550 5.1.1 no such user")) as config:
         result = deliver(msg, config, check=False)
     assert not result.ok and "SMTPRecipientsRefused" in result.error
@@ -138,7 +138,7 @@ def test_login_with_the_configured_credentials(report):
     ) as config:
         good = SmtpConfig(config.host, config.port, user="ita", password="s3cret", timeout=10)
         bad = SmtpConfig(config.host, config.port, user="ita", password="wrong", timeout=10)
-        msg = build_report_mail(data, files, sender=SENDER, recipients=RECIPIENTS[:1])
+        msg = build_report_mail(report_view(data), files, sender=SENDER, recipients=RECIPIENTS[:1])
         assert deliver(msg, good).ok
         failed = deliver(msg, bad, check=False)
     assert len(handler.envelopes) == 1
@@ -152,11 +152,11 @@ def test_without_smtp_host_the_mail_is_an_eml_in_the_outbox(report, tmp_path, mo
     monkeypatch.delenv("ITAFLOW_SMTP_HOST", raising=False)
     settings = load()
     msg = build_report_mail(
-        data,
+        report_view(data),
         files,
         sender=settings.mail_from,
         recipients=settings.mail_to,
-        message_id=report_message_key(data),
+        message_id=report_message_key(data.fiscal_year, data.round, data.province),
     )
     result = deliver(msg, settings)
     assert result.ok and result.method == "outbox"
@@ -173,16 +173,18 @@ def test_without_smtp_host_the_mail_is_an_eml_in_the_outbox(report, tmp_path, mo
 
 def test_a_retried_send_with_the_same_message_id_is_not_sent_twice(report, tmp_path):
     data, files = report
-    key = report_message_key(data)
+    key = report_message_key(data.fiscal_year, data.round, data.province)
 
     def mail():
-        return build_report_mail(data, files, sender=SENDER, recipients=RECIPIENTS, message_id=key)
+        return build_report_mail(
+            report_view(data), files, sender=SENDER, recipients=RECIPIENTS, message_id=key
+        )
 
     assert mail()["Message-ID"] == mail()["Message-ID"]
     assert (
         mail()["Message-ID"]
         != build_report_mail(
-            data, files, sender=SENDER, recipients=RECIPIENTS, message_id=key + ":v2"
+            report_view(data), files, sender=SENDER, recipients=RECIPIENTS, message_id=key + ":v2"
         )["Message-ID"]
     )
     handler = Collector()
@@ -238,7 +240,7 @@ def test_reminders_say_what_each_lao_must_do(report):
 
 def test_no_smtp_host_and_no_outbox_is_an_error(report):
     data, files = report
-    msg = build_report_mail(data, files, sender=SENDER, recipients=RECIPIENTS)
+    msg = build_report_mail(report_view(data), files, sender=SENDER, recipients=RECIPIENTS)
     with pytest.raises(ValueError, match="nowhere"):
         deliver(msg, SmtpConfig(host=None))
     assert Path(files["pdf"]).exists()

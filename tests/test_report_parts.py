@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 
 from itaflow.compile import charts
 from itaflow.compile.themes import THEMES_FILE, assign, infer_category, load_themes
-from itaflow.compile.view import clean, thai_message
 from itaflow.compile.xlsx import sheet_name
 from itaflow.compile.xlsxpkg import HEADER, Percent, Sheet, package
+from itaflow.present.text import clean, thai_message
 
 
 def test_theme_file_is_package_data_with_thai_keywords():

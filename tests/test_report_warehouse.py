@@ -318,3 +318,57 @@ def test_mail_attaches_the_files_on_disk_once_per_round(world):
     assert set(attached) == {p.rsplit("/", 1)[1] for p in on_disk.values()}
     for path in on_disk.values():
         assert attached[path.rsplit("/", 1)[1]] == Path(path).read_bytes()
+
+
+def test_the_mail_says_what_was_compiled_not_what_arrived_since(tmp_path):
+    """compile, then a late submission reaches the warehouse, then send: the mail's
+    figures are the compiled report's (its snapshot), not the warehouse's new state."""
+    import hashlib
+
+    from itaflow.models import Agency, Measure, SubmissionRecord
+    from itaflow.warehouse import load_batch, register_received
+
+    url = f"sqlite:///{tmp_path / 'warehouse.db'}"
+    upgrade(url)
+    load_sample_rounds(url, PROVINCE, [(2569, "H1")])
+    settings = load().with_(
+        home=tmp_path, warehouse_url=url, reports_out=tmp_path / "reports", province=PROVINCE
+    )
+    compiled = pipeline.compile_round(settings, 2569, "H1", run_id="before")
+    before = report_data(url, 2569, "H1", PROVINCE, settings)
+    late = next(lao for lao in before.laos if lao.state == "missing")
+    body = f"late report of {late.lao_code}".encode()
+    sha = hashlib.sha256(body).hexdigest()
+    arrived = {
+        "sha256": sha,
+        "size": len(body),
+        "original_name": "late.txt",
+        "inbox_path": "late.txt",
+        "stored_path": f"/store/{sha}.bin",
+        "received_at": "2025-06-01T09:00:00+07:00",
+    }
+    register_received(url, [arrived], "after")
+    record = SubmissionRecord(
+        file="late.txt",
+        sha256=sha,
+        format="txt",
+        agency=Agency(lao_code=late.lao_code, province=PROVINCE),
+        fiscal_year=2569,
+        round="H1",
+        measures=[Measure(seq=1, measure="ม", result="ทำแล้ว", status="done")],
+        verdict="accepted",
+        size=len(body),
+    )
+    load_batch(url, [record], "after")
+    now = report_data(url, 2569, "H1", PROVINCE, settings)
+    assert now.received == compiled["received"] + 1  # the warehouse did change
+
+    sent = pipeline.send_report(settings, compiled)
+    assert sent["status"] == "written_to_outbox"
+    msg = email.message_from_bytes(Path(sent["path"]).read_bytes(), policy=email.policy.default)
+    text_body = msg.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    figures = dict(re.findall(r"^- (.+?): (\S+)$", text_body, flags=re.M))
+    assert figures["ส่งแล้ว"] == str(compiled["received"])
+    assert figures["ยังไม่ส่ง"] == str(compiled["expected"] - compiled["received"])
+    compiled_html = Path(compiled["files"]["html"]).read_text(encoding="utf-8")
+    assert late.name_th in compiled_html and late.name_th in text_body  # still listed as missing

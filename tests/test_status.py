@@ -20,6 +20,7 @@ from itaflow.attribute import attribute, round_from_name
 from itaflow.cli import main
 from itaflow.models import Agency, Finding, Measure, SubmissionRecord
 from itaflow.pipeline import attribute_unreadable
+from itaflow.present import counts
 from itaflow.settings import SettingsError, load, parse_due_overrides
 from itaflow.warehouse import (
     ensure_round,
@@ -114,7 +115,7 @@ def test_summary_adds_up_and_unreadable_named_files_are_received(world):
     data = report_data(world.warehouse_url, 2566, "H1", PROVINCE, world)
     result = status.round_status(data)
     s = result["summary"]
-    assert list(s) == list(status.SUMMARY_KEYS)
+    assert list(s) == list(counts.SUMMARY_KEYS)
     assert s["expected"] == len(LAOS)
     assert (s["accepted"], s["accepted_with_warnings"], s["rejected"], s["unreadable"]) == (
         1,

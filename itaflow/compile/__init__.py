@@ -20,7 +20,14 @@ from itaflow.models import ReportData
 
 FORMATS = ("html", "pdf", "xlsx")
 
-__all__ = ["FORMATS", "compile_report", "report_stem", "report_view", "round_folder"]
+__all__ = [
+    "FORMATS",
+    "compile_report",
+    "render_report",
+    "report_stem",
+    "report_view",
+    "round_folder",
+]
 
 
 def report_stem(data: ReportData) -> str:
@@ -107,14 +114,31 @@ def compile_report(
     date shown or stamped is the data's own (``generated_at``), never the clock. The
     HTML comes with its validation summary (``<stem>-validation.html``) beside it.
     """
+    return render_report(
+        report_view(data),
+        report_stem(data),
+        out_dir,
+        formats=formats,
+        templates_dir=templates_dir,
+    )
+
+
+def render_report(
+    view: dict[str, Any],
+    stem: str,
+    out_dir: Path,
+    *,
+    formats: Iterable[str] = FORMATS,
+    templates_dir: Path = TEMPLATES_DIR,
+) -> dict[str, Path]:
+    """``compile_report`` for a view already built; ``view``'s Data Docs become the
+    links the report shows (so a snapshot of it afterwards is what was rendered)."""
     formats = tuple(formats)
     unknown = set(formats) - set(FORMATS)
     if unknown:
         raise ValueError(f"unknown report format(s) {sorted(unknown)}; known: {FORMATS}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    view = report_view(data)
-    stem = report_stem(data)
     _validation_links(view, out_dir, stem)
     renderers = _renderers(Path(templates_dir))
     written: dict[str, Path] = {}

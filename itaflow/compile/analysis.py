@@ -1,4 +1,4 @@
-"""The report's analytical sections as view rows: LAO types, what the LAOs did (category,
+"""The report's analytical sections as view rows: what the LAOs did (category,
 theme, status), the comparison with earlier rounds, recurring problems and the charts.
 
 Like ``view``, everything here is labelled and formatted once for every renderer;
@@ -7,62 +7,19 @@ the numbers come from ``activity`` (counts) and ``ReportData``.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from typing import Any
 
 from itaflow.compile import activity as act_mod
-from itaflow.compile import charts, labels
+from itaflow.compile import charts
 from itaflow.compile.themes import load_themes
 from itaflow.models import LaoRoundStatus, ReportData
-
-
-def percent(part: float, whole: float) -> str:
-    return f"{100 * part / whole:.1f}%" if whole else "–"
+from itaflow.present import vocabulary as labels
+from itaflow.present.counts import percent, share
 
 
 def round_label(fiscal_year: int, round_: str) -> str:
     return f"{fiscal_year} {labels.ROUNDS.get(round_, round_)}"
-
-
-def state_counts(laos: list[LaoRoundStatus]) -> dict[str, int]:
-    """Expected, received, on time, late, missing and each state: the one count of a
-    group of LAOs that the summary, the districts and the LAO types all show."""
-    states = Counter(lao.state for lao in laos)
-    expected = len(laos)
-    return {
-        "expected": expected,
-        "received": expected - states["missing"],
-        "on_time": sum(1 for lao in laos if lao.on_time),
-        "late": sum(1 for lao in laos if lao.on_time is False),
-        "missing": states["missing"],
-        "accepted": states["accepted"],
-        "accepted_with_warnings": states["accepted_with_warnings"],
-        "rejected": states["rejected"],
-        "quarantined": states["quarantined"],
-        "must_resubmit": states["rejected"] + states["quarantined"],
-    }
-
-
-def _with_rates(counts: dict[str, int]) -> dict[str, Any]:
-    return {
-        **counts,
-        "reporting_rate": percent(counts["received"], counts["expected"]),
-        "on_time_rate": percent(counts["on_time"], counts["expected"]),
-    }
-
-
-def type_rows(data: ReportData) -> list[dict[str, Any]]:
-    """Reporting by LAO type (อบจ. … อบต.), every type listed even when the province has none."""
-    groups: dict[str, list[LaoRoundStatus]] = defaultdict(list)
-    for lao in data.laos:
-        groups[lao.type_th or ""].append(lao)
-    order = list(labels.LAO_TYPES) + sorted(k for k in groups if k not in labels.LAO_TYPES)
-    rows = [
-        {"type": k or "ไม่ระบุประเภท", "total": False, **_with_rates(state_counts(groups[k]))}
-        for k in order
-    ]
-    rows.append({"type": "รวม", "total": True, **_with_rates(state_counts(data.laos))})
-    return rows
 
 
 def _status_cells(counts: Counter[str]) -> dict[str, Any]:
@@ -249,11 +206,8 @@ def chart_specs(
             [rate["reporting_rate"], rate["on_time_rate"]],
             [
                 (
-                    d["district"],
-                    [
-                        100 * d["received"] / d["expected"] if d["expected"] else None,
-                        100 * d["on_time"] / d["expected"] if d["expected"] else None,
-                    ],
+                    d["label"],
+                    [share(d["received"], d["expected"]), share(d["on_time"], d["expected"])],
                 )
                 for d in districts
                 if not d["total"]
@@ -291,10 +245,7 @@ def chart_specs(
                 [
                     (
                         round_label(t["fiscal_year"], t["round"]),
-                        [
-                            100 * t["received"] / t["expected"] if t["expected"] else None,
-                            100 * t["on_time"] / t["expected"] if t["expected"] else None,
-                        ],
+                        [share(t["received"], t["expected"]), share(t["on_time"], t["expected"])],
                     )
                     for t in trend
                 ],

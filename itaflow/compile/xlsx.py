@@ -15,6 +15,8 @@ from datetime import date, datetime
 from typing import Any
 
 from itaflow.compile.xlsxpkg import BOLD, HEADER, Percent, Sheet, package
+from itaflow.present.text import thai_key
+from itaflow.present.vocabulary import COLUMNS, FIELDS
 
 _DISTRICT_KEYS = (
     "expected",
@@ -137,7 +139,7 @@ def _districts_sheet(v: dict[str, Any]) -> Sheet:
     sheet = Sheet("รายอำเภอ", widths=[24] + [12] * (len(header) - 1), table=True)
     sheet.add(header, HEADER)
     for d in v["districts"]:
-        row = [d["district"]] + [d[k] for k in _DISTRICT_KEYS]
+        row = [d["label"]] + [d[k] for k in _DISTRICT_KEYS]
         sheet.add(row + [_rate(d["received"], d["expected"])], BOLD if d["total"] else None)
     return sheet
 
@@ -192,27 +194,29 @@ def _laos_sheet(v: dict[str, Any]) -> Sheet:
     return sheet
 
 
+# (view key, heading, width): the headings are the report's columns, the last three
+# the machine codes for filtering.
 _MEASURE_COLUMNS = (
-    ("lao_code", "รหัส อปท.", 11),
-    ("name", "หน่วยงาน", 32),
-    ("type", "ประเภท", 11),
-    ("district", "อำเภอ", 16),
-    ("state_th", "ผลการตรวจ", 16),
-    ("received_iso", "วันที่ส่ง", 17),
-    ("seq", "มาตรการที่", 8),
-    ("indicator", "ตัวชี้วัด", 9),
-    ("category_stated", "ด้าน (ตามรายงาน)", 10),
-    ("category_used", "ด้าน (รวมที่อนุมาน)", 26),
-    ("themes", "ประเด็น", 30),
-    ("measure", "มาตรการ", 45),
-    ("steps", "ขั้นตอน/วิธีการดำเนินการ", 45),
-    ("responsible", "ผู้รับผิดชอบ", 20),
-    ("period_text", "ระยะเวลาดำเนินการ (ตามรายงาน)", 22),
-    ("period_start", "วันเริ่ม", 11),
-    ("period_end", "วันสิ้นสุด", 11),
-    ("result", "ผลการดำเนินการ", 50),
-    ("outcome", "ผลลัพธ์", 35),
-    ("status_th", "สถานะการดำเนินการ", 18),
+    ("lao_code", COLUMNS["lao_code"], 11),
+    ("name", COLUMNS["name"], 32),
+    ("type", COLUMNS["type"], 11),
+    ("district", COLUMNS["district"], 16),
+    ("state_th", COLUMNS["state"], 16),
+    ("received_iso", COLUMNS["received_at"], 17),
+    ("seq", COLUMNS["measure_seq"], 8),
+    ("indicator", FIELDS["indicator"], 9),
+    ("category_stated", COLUMNS["category_stated"], 10),
+    ("category_used", COLUMNS["category_used"], 26),
+    ("themes", COLUMNS["themes_list"], 30),
+    ("measure", COLUMNS["measure"], 45),
+    ("steps", COLUMNS["steps"], 45),
+    ("responsible", COLUMNS["responsible"], 20),
+    ("period_text", COLUMNS["period"], 22),
+    ("period_start", COLUMNS["period_start"], 11),
+    ("period_end", COLUMNS["period_end"], 11),
+    ("result", COLUMNS["result"], 50),
+    ("outcome", COLUMNS["outcome"], 35),
+    ("status_th", COLUMNS["status"], 18),
     ("category_code", "category", 9),
     ("theme_keys", "themes", 20),
     ("status", "status", 11),
@@ -299,7 +303,7 @@ def render_xlsx(view: dict[str, Any]) -> bytes:
     by_district: dict[str, list[dict[str, Any]]] = {}
     for row in view["annex"]:
         by_district.setdefault(row["district"], []).append(row)
-    order = sorted(by_district, key=lambda d: re.sub("([เแโใไ])([ก-ฮ])", r"\2\1", d))
+    order = sorted(by_district, key=thai_key)
     sheets = [
         _summary_sheet(view),
         _districts_sheet(view),

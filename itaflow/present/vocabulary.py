@@ -1,8 +1,11 @@
 """The officer's vocabulary, in one place.
 
-The HTML, PDF, XLSX and mail templates all take their Thai words from here (through
-the view), so one concept has one word everywhere. Adding a check id to the
-catalogue means adding one line to ``CHECKS``; an unknown id is shown as is.
+The report (HTML, PDF, XLSX), the monitoring page, the mails and ``itaflow status``
+all take their Thai words from here, so one concept has one word everywhere: a
+finding names a field with the word on the report's column (``FIELDS``; the
+expectations' ``field_labels`` must say the same, a test holds them to it).
+Adding a check id to the catalogue means adding one line to ``CHECKS``; an unknown
+id is shown as is.
 """
 
 from __future__ import annotations
@@ -39,7 +42,57 @@ ACTIONS = {
     "quarantined": "ส่งไฟล์ใหม่ที่เปิดอ่านได้",
 }
 
+# The LAOs that must act: those with an action (reminded, listed first, flagged in the CLI).
+MUST_ACT = tuple(ACTIONS)
+
+# ``itaflow status``, the monitor and the digest call a quarantined file "unreadable"
+# and say that it counts as received – must resubmit, never as missing.
+STATE_KEY = {"quarantined": "unreadable"}
+STATE_TH = {
+    **{k: v for k, v in STATES.items() if k != "quarantined"},
+    "unreadable": f"ส่งแล้ว – {SUMMARY['must_resubmit']} ({STATES['quarantined']})",
+}
+STATE_EN = {
+    "accepted": "accepted",
+    "accepted_with_warnings": "accepted with warnings",
+    "rejected": "received – must resubmit (rejected)",
+    "unreadable": "received – must resubmit (file could not be opened)",
+    "missing": "missing",
+}
+
+
+def state_label(state: str) -> str:
+    """The officer's word for an LAO's state where "received – must resubmit" is spelt out."""
+    return STATE_TH.get(STATE_KEY.get(state, state), STATES.get(state, state))
+
+
 TIMELINESS = {True: "ส่งตรงเวลา", False: "ส่งล่าช้า", None: "ยังไม่ส่ง"}
+TIMELINESS_SHORT = {True: "ตรงเวลา", False: "ล่าช้า", None: "-"}  # a narrow terminal column
+
+# What an officer can filter the monitor's table by, in the order the page offers them.
+STATE_FILTERS = {
+    **{
+        k: SUMMARY[k]
+        for k in (
+            "missing",
+            "received",
+            "on_time",
+            "late",
+            "rejected",
+            "accepted_with_warnings",
+            "accepted",
+            "quarantined",
+        )
+    },
+    "resubmitted": "ส่งฉบับแก้ไข",
+}
+
+# The monitor's figure cards: the summary words, with what "must resubmit" adds up.
+FIGURES = {
+    **SUMMARY,
+    "must_resubmit": f"{SUMMARY['must_resubmit']} ({STATES['rejected']} + {STATES['quarantined']})",
+    "resubmitted": STATE_FILTERS["resubmitted"],
+}
 
 ROUNDS = {"H1": "รอบ 6 เดือน", "FY": "รอบ 12 เดือน"}
 
@@ -52,6 +105,7 @@ CATEGORIES = {
     None: "ไม่ระบุด้าน",
 }
 
+# One word per field of a measure (and of a submission), as the report's columns head them.
 FIELDS = {
     "measure": "มาตรการ",
     "steps": "ขั้นตอน/วิธีการดำเนินการ",
@@ -59,6 +113,10 @@ FIELDS = {
     "period": "ระยะเวลาดำเนินการ",
     "result": "ผลการดำเนินการ",
     "outcome": "ผลลัพธ์",
+    "category": "ด้าน (IIT/EIT/OIT)",
+    "indicator": "ตัวชี้วัด",
+    "reporter": "ผู้รายงาน",
+    "issue": "ประเด็น/ข้อบกพร่อง",
 }
 
 MEASURE_STATUS = {
@@ -123,14 +181,14 @@ COLUMNS = {
     "item": "รายการ",
     "theme": "ประเด็น",
     "laos_count": "จำนวนหน่วยงาน",
-    "measure": "มาตรการ",
-    "steps": "ขั้นตอน/วิธีการดำเนินการ",
-    "responsible": "ผู้รับผิดชอบ",
-    "period": "ระยะเวลาดำเนินการ (ตามรายงาน)",
+    "measure": FIELDS["measure"],
+    "steps": FIELDS["steps"],
+    "responsible": FIELDS["responsible"],
+    "period": f"{FIELDS['period']} (ตามรายงาน)",
     "period_start": "วันเริ่ม",
     "period_end": "วันสิ้นสุด",
-    "result": "ผลการดำเนินการ",
-    "outcome": "ผลลัพธ์",
+    "result": FIELDS["result"],
+    "outcome": FIELDS["outcome"],
     "status": "สถานะการดำเนินการ",
     "category_stated": "ด้าน (ตามรายงาน)",
     "category_used": "ด้าน (รวมที่อนุมาน)",
