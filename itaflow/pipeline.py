@@ -57,14 +57,8 @@ def collect(settings: Settings, run_id: str | None = None) -> dict[str, Any]:
     from dataclasses import replace
     from datetime import timedelta
 
-    from itaflow.collect import (
-        ChangedWhileReading,
-        StoreUnavailable,
-        collect_entry,
-        is_marked_done,
-        read_manifests,
-        walk_inbox,
-    )
+    from itaflow.collect import collect_entry, is_marked_done, read_manifests, walk_inbox
+    from itaflow.store import ChangedWhileReading, StoreUnavailable
     from itaflow.warehouse import register_received
     from itaflow.warehouse.intake import observe_inbox, remember_hashes
 

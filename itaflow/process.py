@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from itaflow.collect import sha256_of
 from itaflow.models import Document, Finding, SubmissionRecord
 from itaflow.settings import Settings
+from itaflow.store import sha256_of
 
 log = logging.getLogger(__name__)
 

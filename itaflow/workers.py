@@ -220,7 +220,7 @@ def items_of(submissions: Sequence[dict[str, Any]], store: Path | None = None) -
     """Warehouse submissions (``get_submissions`` rows) as items to check. With ``store``
     (the shared store every worker reaches), a kept original is found there by its hash,
     not at the path the collecting worker happened to see."""
-    from itaflow.collect import stored_path_for
+    from itaflow.store import stored_path_for
 
     def where(s: dict[str, Any]) -> str | None:
         if not s.get("stored_path"):

@@ -22,8 +22,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from itaflow import pipeline
-from itaflow.collect import inbox_key, iter_manifest_lines, stored_path_for
+from itaflow.collect import inbox_key, iter_manifest_lines
 from itaflow.settings import Settings
+from itaflow.store import stored_path_for
 from itaflow.warehouse import accounting, engine_for
 from itaflow.warehouse.schema import findings, receipts, submissions
 

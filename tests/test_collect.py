@@ -6,7 +6,8 @@ import hashlib
 import os
 from pathlib import Path
 
-from itaflow.collect import safe_display_name, scan_inbox, stored_path_for
+from itaflow.collect import safe_display_name, scan_inbox
+from itaflow.store import stored_path_for
 
 
 def _tree(root):

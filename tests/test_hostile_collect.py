@@ -17,16 +17,9 @@ import pytest
 from sqlalchemy import select
 
 from itaflow import pipeline
-from itaflow.collect import (
-    ChangedWhileReading,
-    hash_and_keep,
-    inbox_key,
-    iter_manifest_lines,
-    scan_inbox,
-    stored_path_for,
-    walk_inbox,
-)
+from itaflow.collect import inbox_key, iter_manifest_lines, scan_inbox, walk_inbox
 from itaflow.settings import Settings
+from itaflow.store import ChangedWhileReading, hash_and_keep, stored_path_for
 from itaflow.warehouse import engine_for
 from itaflow.warehouse.schema import receipts, submissions
 

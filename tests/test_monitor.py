@@ -366,7 +366,7 @@ def _log_in(plugin, role: str | None = "viewer") -> None:
 
 def _routes(world) -> list[str]:
     """One request per plugin route (the original file: the first seed, kept by hash)."""
-    from itaflow.collect import stored_path_for
+    from itaflow.store import stored_path_for
 
     seed = SEEDS / "danchang_sao_nakhonratchasima_2566_h1.txt"
     sha = hashlib.sha256(seed.read_bytes()).hexdigest()

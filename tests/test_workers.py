@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from itaflow import workers
-from itaflow.collect import sha256_of
 from itaflow.serde import record_to_dict
 from itaflow.settings import load
+from itaflow.store import sha256_of
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -4,6 +4,9 @@ Used by the tests and to preview a template change without running the pipeline:
 ``uv run python -m itaflow.compile.sample reports/out/preview`` writes HTML, PDF and XLSX.
 The hostile strings (``<script>``, ``=HYPERLINK``, Typst markup, CR/LF with mail
 headers) are deliberate: the report must show them as plain text.
+
+Over 400 lines on purpose: it is hand-written test data (one province's round with
+its edge cases), not logic.
 """
 
 from __future__ import annotations

@@ -97,10 +97,10 @@ def report_file(folder: Path, name: str) -> Path | None:
 def original_download(settings: Settings, sha256: str) -> tuple[Path, str] | None:
     """The kept original with this hash and the name it arrived under, or None.
 
-    The path is derived from the hash alone (``collect.stored_path_for`` under the
+    The path is derived from the hash alone (``store.stored_path_for`` under the
     store), never from the request or a stored path; the hash must be a submission's.
     """
-    from itaflow.collect import stored_path_for
+    from itaflow.store import stored_path_for
     from itaflow.warehouse import original_file
 
     row = original_file(settings.warehouse_url, sha256)

@@ -5,6 +5,9 @@ which check ids must fire, on which measure and field, and which others may fire
 a side effect without counting as false alarms (a swapped period cell also makes the
 period unparseable). Names of defects are not check ids: ``h1_past_march`` is found
 by ``round_inconsistent`` (or ``period_outside_fiscal_year``).
+
+Over 400 lines on purpose: one short planter per defect, kept in one catalogue
+(``DEFECTS``) so that the list of faults the benchmark plants reads as one table.
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ result or outcome text (that would be a true ``duplicate_text``).
 Template slots: ``{agency}`` own full name, ``{short}`` own short type (อบต.),
 ``{date}`` a Thai date inside the measure's period, ``{month}`` a Thai month and
 year inside the round, ``{fy}`` the fiscal year (BE).
+
+Over 400 lines on purpose: it is word lists (data), not logic; splitting it would
+only scatter one vocabulary over several files.
 """
 
 from __future__ import annotations
