@@ -360,7 +360,7 @@ def send_report(
     )
     from itaflow.serde import read_json
     from itaflow.warehouse import mark_mail, report_run_sent
-    from itaflow.warehouse.mail_claims import claim_mail, finish_mail
+    from itaflow.warehouse.mail_claims import claim_mail, finish_mail, mail_claims_of
 
     fy, rnd, province = compiled["fiscal_year"], compiled["round"], compiled["province"]
     if not again and report_run_sent(settings.warehouse_url, fy, rnd, province):
@@ -381,7 +381,8 @@ def send_report(
         # Held by another sender: in flight, or one that died after the server took the
         # mail (its copy is in the outbox): then the mail went out, record it as sent.
         earlier = already_delivered(settings.outbox, key, settings.mail_from)
-        if earlier is None:
+        holders = mail_claims_of(settings.warehouse_url, fy, rnd, province)
+        if earlier is None or _sender_alive(holders):
             mark_mail(settings.warehouse_url, compiled["report_run_id"], "skipped_already_sent")
             return {"status": "already_sent"}
         now = datetime.now(UTC)
@@ -432,3 +433,24 @@ def send_report(
         "duplicate": result.duplicate,
         "recipients": claimed,
     }
+
+
+def _sender_alive(claims: list[dict[str, Any]]) -> bool:
+    """Whether a claim is held by a sender process still running on this machine: it
+    may be between handing the mail to the server and recording it, so it is in
+    flight, not dead (``claimed_by`` is ``host:pid:report run``)."""
+    import os
+
+    host = os.uname().nodename
+    for claim in claims:
+        parts = str(claim.get("claimed_by") or "").split(":")
+        if claim.get("status") != "claimed" or len(parts) < 2 or parts[0] != host:
+            continue
+        try:
+            os.kill(int(parts[1]), 0)
+        except (ValueError, ProcessLookupError):
+            continue
+        except PermissionError:
+            return True
+        return True
+    return False

@@ -326,7 +326,7 @@ def test_the_mail_says_what_was_compiled_not_what_arrived_since(tmp_path):
     import hashlib
 
     from itaflow.models import Agency, Measure, SubmissionRecord
-    from itaflow.warehouse import load_batch, register_received
+    from itaflow.warehouse import register_received, store_judged
 
     url = f"sqlite:///{tmp_path / 'warehouse.db'}"
     upgrade(url)
@@ -359,7 +359,7 @@ def test_the_mail_says_what_was_compiled_not_what_arrived_since(tmp_path):
         verdict="accepted",
         size=len(body),
     )
-    load_batch(url, [record], "after")
+    store_judged(url, [record], "after")
     now = report_data(url, 2569, "H1", PROVINCE, settings)
     assert now.received == compiled["received"] + 1  # the warehouse did change
 
