@@ -13,13 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from itaflow import settings as settings_mod
-
-VERDICT_TH = {
-    "accepted": "ผ่าน",
-    "accepted_with_warnings": "ผ่านแบบมีข้อสังเกต",
-    "rejected": "ต้องแก้ไข",
-    None: "-",
-}
+from itaflow.present.vocabulary import VERDICTS
 
 
 def _cmd_inspect(args: argparse.Namespace) -> int:
@@ -31,7 +25,7 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
             print(json.dumps(record.to_json(), ensure_ascii=False), flush=True)
             continue
         agency = record.agency
-        print(f"{record.file}: {VERDICT_TH[record.verdict]} ({record.verdict})")
+        print(f"{record.file}: {VERDICTS.get(record.verdict or '', '-')} ({record.verdict})")
         print(
             f"  หน่วยงาน: {agency.name or '-'} [{agency.lao_code or '?'}] "
             f"อ.{agency.district or '-'} จ.{agency.province or '-'} (score {agency.match_score:.2f})"
@@ -153,7 +147,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     s = settings_mod.load()
     pipeline.prepare_warehouse(s)
     batches = pipeline.plan_batches(s)
-    run_id = pipeline._run_id(args.run_id)
+    run_id = pipeline.new_run_id(args.run_id)
     for ids in batches:
         pipeline.load_batch(pipeline.check_batch(ids, s, run_id), s, run_id)
     print(json.dumps(pipeline.account(s, batches), ensure_ascii=False))
@@ -217,48 +211,8 @@ def _cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return 0
-    _print_status(result, show_all=args.all)
+    status.print_status(result, show_all=args.all)
     return 0
-
-
-def _print_status(result: dict, *, show_all: bool) -> None:
-    """The summary and the per-LAO list as rich tables (those that must act, or all)."""
-    from rich.console import Console
-    from rich.table import Table
-
-    from itaflow.present.vocabulary import STATES, SUMMARY, TIMELINESS_SHORT
-
-    console = Console(width=None if sys.stdout.isatty() else 220)  # piped: no wrapping
-    summary = result["summary"]
-    words = {**SUMMARY, "unreadable": STATES["quarantined"]}
-    head = Table(
-        title=f"จ.{result['province']} ปีงบประมาณ {result['fiscal_year']} {result['round_th']} "
-        f"(กำหนดส่ง {result['due_date']})"
-    )
-    head.add_column("รายการ / item")
-    head.add_column("key")
-    head.add_column("จำนวน", justify="right")
-    for key, value in summary.items():
-        shown = f"{value * 100:.1f} %" if key.endswith("_rate") else str(value)
-        head.add_row(words.get(key, key), key, shown)
-    console.print(head)
-    rows = [r for r in result["laos"] if show_all or r["must_act"]]
-    table = Table(title="หน่วยงานทั้งหมด" if show_all else "หน่วยงานที่ต้องดำเนินการ (--all: ทั้งหมด)")
-    for col in ("รหัส", "หน่วยงาน", "อำเภอ", "สถานะ", "การส่ง", "ฉบับที่", "เหตุผล"):
-        table.add_column(col)
-    for r in rows:
-        table.add_row(
-            r["lao_code"],
-            r["name"],
-            r["district"],
-            r["state_th"],
-            TIMELINESS_SHORT[r["on_time"]],
-            str(r["version"] or "-"),
-            "; ".join(r["reasons"][:2]),
-        )
-    console.print(table)
-    if result["unattributed_files"]:
-        console.print(f"ไฟล์ที่ระบุหน่วยงานไม่ได้: {len(result['unattributed_files'])} ไฟล์")
 
 
 def _cmd_remind(args: argparse.Namespace) -> int:

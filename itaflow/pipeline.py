@@ -12,11 +12,31 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from itaflow.report_job import choose_round, compile_round, data_docs_pages, send_report
 from itaflow.settings import Settings
+
+# The report tasks live in ``report_job``; named here too so that this module stays
+# the one list of what the DAG tasks call.
+__all__ = [
+    "account",
+    "attribute_unreadable",
+    "build_data_docs",
+    "check_batch",
+    "choose_round",
+    "collect",
+    "compile_round",
+    "data_docs_pages",
+    "handoff_path",
+    "load_batch",
+    "new_run_id",
+    "plan_batches",
+    "prepare_warehouse",
+    "send_report",
+]
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +46,7 @@ def _safe(run_id: str) -> str:
     return re.sub(r"[^0-9A-Za-z._-]+", "_", run_id)[:120] or "run"
 
 
-def _run_id(run_id: str | None) -> str:
+def new_run_id(run_id: str | None) -> str:
     """The given run id, or one unique even for two processes started the same second."""
     if run_id:
         return run_id
@@ -62,7 +82,7 @@ def collect(settings: Settings, run_id: str | None = None) -> dict[str, Any]:
     from itaflow.warehouse import register_received
     from itaflow.warehouse.intake import observe_inbox, remember_hashes
 
-    run_id = _run_id(run_id)
+    run_id = new_run_id(run_id)
     now = datetime.now(UTC)
     entries = walk_inbox(settings.inbox, settings.collect_max_depth)
     trusted = read_manifests(settings.intake_dir, settings.inbox)
@@ -157,7 +177,7 @@ def check_batch(submission_ids: list[int], settings: Settings, run_id: str | Non
     submission. Data Docs are not built here (they cost ~2 s a batch):
     ``build_data_docs`` builds them once per run.
     """
-    run_id = _run_id(run_id)
+    run_id = new_run_id(run_id)
     name = f"{_safe(run_id)}-batch-{submission_ids[0]}-{submission_ids[-1]}"
     key = f"{_safe(run_id)}/{name}.json"
     target = handoff_path(key, settings)
@@ -237,7 +257,7 @@ def load_batch(results_key: str, settings: Settings, run_id: str | None = None) 
     from itaflow.warehouse import store_judged
 
     records = read_records(handoff_path(results_key, settings))
-    return store_judged(settings.warehouse_url, records, run_id=_run_id(run_id))
+    return store_judged(settings.warehouse_url, records, run_id=new_run_id(run_id))
 
 
 def account(settings: Settings, batches: list[list[int]] | None = None) -> dict[str, Any]:
@@ -264,193 +284,3 @@ def account(settings: Settings, batches: list[list[int]] | None = None) -> dict[
         )
     totals = {k: sum(r[k] for r in rows) for k in ("received", *ended, "duplicates", "pending")}
     return {"runs": len(rows), "planned": len(planned), **totals}
-
-
-def choose_round(day: date, params: dict[str, Any]) -> dict[str, Any]:
-    """The round to compile: from the params when given, else the round that closed last."""
-    from itaflow.periods import latest_closed_round
-
-    fiscal_year, round_ = latest_closed_round(day)
-    return {
-        "fiscal_year": int(params.get("fiscal_year") or fiscal_year),
-        "round": params.get("round") or round_,
-        "province": params.get("province"),
-    }
-
-
-def data_docs_pages(settings: Settings) -> list[str]:
-    """Every Data Docs index built so far, newest first, for the report's links."""
-    root = settings.reports_out / "data_docs"
-    pages = sorted(root.glob("**/index.html"), key=lambda p: p.stat().st_mtime, reverse=True)
-    return [str(p) for p in pages]
-
-
-def compile_round(
-    settings: Settings,
-    fiscal_year: int,
-    round: str,
-    province: str | None = None,
-    run_id: str | None = None,
-) -> dict[str, Any]:
-    """Build the round's ReportData from the warehouse (a read: nothing is written) and
-    render HTML, PDF and XLSX into ``reports_out/<fiscal year>-<round>/``; the same
-    warehouse content gives the same bytes.
-
-    The view the files were rendered from is kept beside them (``<stem>.view.json``,
-    its path under ``snapshot``): ``send_report`` mails that, never a newer state of
-    the warehouse, so the mail's figures are the attachments' figures.
-    """
-    from itaflow.compile import render_report, report_stem, report_view, round_folder
-    from itaflow.serde import write_json
-    from itaflow.warehouse import record_report_run, report_data
-
-    province = province or settings.province
-    data = report_data(settings.warehouse_url, fiscal_year, round, province, settings)
-    data.data_docs = data_docs_pages(settings)
-    folder, stem, view = (
-        round_folder(settings.reports_out, data),
-        report_stem(data),
-        report_view(data),
-    )
-    files = render_report(view, stem, folder)
-    snapshot = write_json(view, folder / f"{stem}.view.json")
-    report_run_id = record_report_run(
-        settings.warehouse_url,
-        data,
-        {k: str(v) for k, v in files.items()},
-        recipients=list(settings.mail_to),
-        compiled_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        run_id=run_id,
-    )
-    return {
-        "report_run_id": report_run_id,
-        "fiscal_year": fiscal_year,
-        "round": round,
-        "province": province,
-        "files": {k: str(v) for k, v in files.items()},
-        "snapshot": str(snapshot),
-        "expected": data.expected,
-        "received": data.received,
-    }
-
-
-def send_report(
-    settings: Settings, compiled: dict[str, Any], smtp: Any = None, *, again: bool = False
-) -> dict[str, Any]:
-    """Mail the compiled report once per round and recipient (``again``: once more, as
-    asked): the body is the view ``compile_round`` rendered (its ``snapshot``), the
-    attachments the files on disk. Raise when the server refuses (Airflow retries).
-
-    Each recipient is claimed in the warehouse before SMTP is spoken to
-    (``warehouse.mail_claims``): of several sends at once, one holds the claims and
-    the others send nothing; a failed send releases its claims for the retry.
-    ``smtp`` is the DAG's ``SmtpConfig`` from Airflow's ``smtp_default``; without it
-    the settings decide (SMTP host, else the outbox). The Message-ID is derived from
-    the round, so a mail system can recognise a retry.
-    """
-    import os
-
-    from itaflow.mail import (
-        DeliveryError,
-        addresses,
-        already_delivered,
-        build_report_mail,
-        deliver,
-        report_message_key,
-    )
-    from itaflow.serde import read_json
-    from itaflow.warehouse import mark_mail, report_run_sent
-    from itaflow.warehouse.mail_claims import claim_mail, finish_mail, mail_claims_of
-
-    fy, rnd, province = compiled["fiscal_year"], compiled["round"], compiled["province"]
-    if not again and report_run_sent(settings.warehouse_url, fy, rnd, province):
-        return {"status": "already_sent"}
-    by_address = {addresses(r)[0].addr_spec.lower(): r for r in settings.mail_to}
-    claimed = claim_mail(
-        settings.warehouse_url,
-        fy,
-        rnd,
-        province,
-        list(by_address),
-        claimed_by=f"{os.uname().nodename}:{os.getpid()}:{compiled.get('report_run_id')}",
-        now=datetime.now(UTC),
-        again=again,
-    )
-    key = report_message_key(fy, rnd, province)
-    if not claimed:
-        # Held by another sender: in flight, or one that died after the server took the
-        # mail (its copy is in the outbox): then the mail went out, record it as sent.
-        earlier = already_delivered(settings.outbox, key, settings.mail_from)
-        holders = mail_claims_of(settings.warehouse_url, fy, rnd, province)
-        if earlier is None or _sender_alive(holders):
-            mark_mail(settings.warehouse_url, compiled["report_run_id"], "skipped_already_sent")
-            return {"status": "already_sent"}
-        now = datetime.now(UTC)
-        finish_mail(settings.warehouse_url, fy, rnd, province, list(by_address), "sent", now)
-        mark_mail(settings.warehouse_url, compiled["report_run_id"], "sent")
-        return {"status": "sent", "message_id": None, "path": str(earlier), "duplicate": True}
-    msg = build_report_mail(
-        read_json(Path(compiled["snapshot"])),
-        {k: Path(v) for k, v in compiled["files"].items()},
-        sender=settings.mail_from,
-        recipients=[by_address[a] for a in claimed],
-        # Asked again: a new identity (per report run), else the outbox/SMTP dedup holds it back.
-        message_id=key + (f":again:{compiled['report_run_id']}" if again else ""),
-    )
-    try:
-        result = deliver(msg, smtp or settings, outbox=settings.outbox)
-    except DeliveryError as exc:
-        finish_mail(
-            settings.warehouse_url, fy, rnd, province, claimed, "failed", datetime.now(UTC),
-            message_id=exc.result.message_id, error=exc.result.error,
-        )  # fmt: skip
-        mark_mail(
-            settings.warehouse_url,
-            compiled["report_run_id"],
-            "failed",
-            message_id=exc.result.message_id,
-            error=exc.result.error,
-        )
-        raise
-    except BaseException as exc:  # not a refusal: release the claims so a retry can send
-        finish_mail(
-            settings.warehouse_url, fy, rnd, province, claimed, "failed", datetime.now(UTC),
-            error=f"{type(exc).__name__}: {exc}",
-        )  # fmt: skip
-        raise
-    finish_mail(
-        settings.warehouse_url, fy, rnd, province, claimed, "sent", datetime.now(UTC),
-        message_id=result.message_id,
-    )  # fmt: skip
-    status = "sent" if result.method == "smtp" else "written_to_outbox"
-    mark_mail(
-        settings.warehouse_url, compiled["report_run_id"], status, message_id=result.message_id
-    )
-    return {
-        "status": status,
-        "message_id": result.message_id,
-        "path": str(result.path) if result.path else None,
-        "duplicate": result.duplicate,
-        "recipients": claimed,
-    }
-
-
-def _sender_alive(claims: list[dict[str, Any]]) -> bool:
-    """Whether a claim is held by a sender process still running on this machine: it
-    may be between handing the mail to the server and recording it, so it is in
-    flight, not dead (``claimed_by`` is ``host:pid:report run``)."""
-    import os
-
-    host = os.uname().nodename
-    for claim in claims:
-        parts = str(claim.get("claimed_by") or "").split(":")
-        if claim.get("status") != "claimed" or len(parts) < 2 or parts[0] != host:
-            continue
-        try:
-            os.kill(int(parts[1]), 0)
-        except (ValueError, ProcessLookupError):
-            continue
-        except PermissionError:
-            return True
-        return True
-    return False

@@ -1,5 +1,5 @@
 """Where a round stands for ``itaflow status``: the figures and the per-LAO list as
-JSON, and the round and province arguments as an officer types them.
+JSON or as tables, and the round and province arguments as an officer types them.
 
 The figures are ``itaflow.present.counts.summarize`` (the monitoring page shows the
 same), the rows ``itaflow.present.rows``; a file that could not be opened but was
@@ -86,3 +86,45 @@ def parse_province(text: str, provinces: list[str]) -> str:
     raise StatusArgumentError(
         f"ไม่พบจังหวัด '{text}' ในทะเบียน อปท. / unknown province '{text}'.{hint}"
     )
+
+
+def print_status(result: dict, *, show_all: bool) -> None:
+    """The summary and the per-LAO list as rich tables (those that must act, or all)."""
+    import sys
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from itaflow.present.vocabulary import STATES, SUMMARY, TIMELINESS_SHORT
+
+    console = Console(width=None if sys.stdout.isatty() else 220)  # piped: no wrapping
+    summary = result["summary"]
+    words = {**SUMMARY, "unreadable": STATES["quarantined"]}
+    head = Table(
+        title=f"จ.{result['province']} ปีงบประมาณ {result['fiscal_year']} {result['round_th']} "
+        f"(กำหนดส่ง {result['due_date']})"
+    )
+    head.add_column("รายการ / item")
+    head.add_column("key")
+    head.add_column("จำนวน", justify="right")
+    for key, value in summary.items():
+        shown = f"{value * 100:.1f} %" if key.endswith("_rate") else str(value)
+        head.add_row(words.get(key, key), key, shown)
+    console.print(head)
+    rows = [r for r in result["laos"] if show_all or r["must_act"]]
+    table = Table(title="หน่วยงานทั้งหมด" if show_all else "หน่วยงานที่ต้องดำเนินการ (--all: ทั้งหมด)")
+    for col in ("รหัส", "หน่วยงาน", "อำเภอ", "สถานะ", "การส่ง", "ฉบับที่", "เหตุผล"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(
+            r["lao_code"],
+            r["name"],
+            r["district"],
+            r["state_th"],
+            TIMELINESS_SHORT[r["on_time"]],
+            str(r["version"] or "-"),
+            "; ".join(r["reasons"][:2]),
+        )
+    console.print(table)
+    if result["unattributed_files"]:
+        console.print(f"ไฟล์ที่ระบุหน่วยงานไม่ได้: {len(result['unattributed_files'])} ไฟล์")

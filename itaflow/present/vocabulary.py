@@ -35,6 +35,9 @@ STATES = {
     "missing": "ยังไม่ส่ง",
 }
 
+# The checks' verdict on one submission (``itaflow inspect``), in the same words.
+VERDICTS = {k: STATES[k] for k in ("accepted", "accepted_with_warnings", "rejected")}
+
 # What the LAO must do, per state that needs action.
 ACTIONS = {
     "missing": "ส่งรายงาน",
