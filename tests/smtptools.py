@@ -6,6 +6,8 @@ port and the server's lifetime.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,3 +32,16 @@ def smtp_server(handler: Any, **kwargs: Any) -> Iterator[int]:
         yield controller.port
     finally:
         controller.stop()
+
+
+class Collector:
+    """Keeps every mail the server takes, parsed (``messages``)."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        return "250 OK"

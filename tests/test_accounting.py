@@ -19,6 +19,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+from homes import settings_for
 from sqlalchemy import select
 
 from itaflow import pipeline
@@ -37,16 +38,6 @@ HOSTILE_NAME = "..\n..\\..\\etc\\passwd\r\nSubject: ยกเลิก.txt"
 
 
 # --- warehouses ----------------------------------------------------------------------
-
-
-def settings_for(home: Path, url: str) -> Settings:
-    return Settings(
-        home=home,
-        warehouse_url=url,
-        reports_out=home / "reports",
-        expectations_dir=REPO / "expectations",
-        quiet_seconds=0,
-    )
 
 
 # --- the inbox -----------------------------------------------------------------------

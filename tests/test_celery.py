@@ -16,8 +16,6 @@ folder back, a run re-triggered through the REST API finishes the job.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import json
 import os
 import secrets
@@ -31,7 +29,7 @@ from pathlib import Path
 import pytest
 from airflow_stack import AirflowStack, Api
 from pgtools import PG_URL, pg_admin, skip_loudly_without_pg
-from smtptools import free_port, smtp_server
+from smtptools import Collector, free_port, smtp_server
 from sqlalchemy import create_engine, text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -41,17 +39,6 @@ COLLECT, VALIDATE, COMPILE = "itaflow_collect", "itaflow_validate_load", "itaflo
 ENDED = ("success", "failed")
 
 pytestmark = pytest.mark.timeout(540)  # < 5 min on a quiet machine; headroom for a busy one
-
-
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 OK"
 
 
 def redis_up() -> bool:
@@ -70,7 +57,7 @@ def db_url(name: str, driver: str = "psycopg") -> str:
 
 @pytest.fixture(scope="module")
 def mailbox():
-    box = Mailbox()
+    box = Collector()
     with smtp_server(box) as port:
         yield box, port
 

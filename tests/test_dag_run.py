@@ -7,11 +7,8 @@ the office's mail server behind Airflow's ``smtp_default`` connection.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -19,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
+from smtptools import Collector, smtp_server
 
 from itaflow.collect import iter_manifest_lines
 
@@ -27,27 +24,11 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
 
 
-class Collector:
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 OK"
-
-
 @pytest.fixture(scope="module")
 def smtp():
     handler = Collector()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield handler, port
-    controller.stop()
+    with smtp_server(handler) as port:
+        yield handler, port
 
 
 @pytest.fixture(scope="module")

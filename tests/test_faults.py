@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from homes import settings_for
 from smtptools import smtp_server
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
@@ -47,16 +48,6 @@ CHILD_TIMEOUT = 240  # seconds; a child that never reaches its kill point fails 
 
 
 # --- warehouses ----------------------------------------------------------------------
-
-
-def settings_for(home: Path, url: str, **changes) -> Settings:
-    return Settings(
-        home=home,
-        warehouse_url=url,
-        reports_out=home / "reports",
-        expectations_dir=REPO / "expectations",
-        quiet_seconds=0,
-    ).with_(**changes)
 
 
 def fill_inbox(inbox: Path) -> int:

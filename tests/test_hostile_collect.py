@@ -14,27 +14,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from homes import settings_for
 from sqlalchemy import select
 
 from itaflow import pipeline
 from itaflow.collect import inbox_key, iter_manifest_lines, scan_inbox, walk_inbox
-from itaflow.settings import Settings
 from itaflow.store import ChangedWhileReading, hash_and_keep, stored_path_for
 from itaflow.warehouse import engine_for
 from itaflow.warehouse.schema import receipts, submissions
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = (REPO / "tests" / "fixtures" / "seeds" / "tapraya_sao_sakaeo_2568_annual.txt").read_bytes()
-
-
-def settings_for(home: Path, url: str, **changes) -> Settings:
-    return Settings(
-        home=home,
-        warehouse_url=url,
-        reports_out=home / "reports",
-        expectations_dir=REPO / "expectations",
-        quiet_seconds=0,
-    ).with_(**changes)
 
 
 def receipts_of(url: str) -> dict[str, dict]:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import homes
 import pytest
 from smtptools import free_port, smtp_server
 
@@ -36,13 +37,7 @@ class Mailbox:
 
 
 def settings_for(home: Path, url: str, **changes) -> Settings:
-    return Settings(
-        home=home,
-        warehouse_url=url,
-        reports_out=home / "reports",
-        expectations_dir=REPO / "expectations",
-        mail_to=TO,
-    ).with_(**changes)
+    return homes.settings_for(home, url, mail_to=TO, **changes)
 
 
 def _send_in_child(args) -> str:

@@ -6,13 +6,12 @@ on SQLite and PostgreSQL. Round 2566 H1 of นครราชสีมา (due 3
 
 from __future__ import annotations
 
-import email
-import email.policy
 import socket
 from datetime import date
 
 import pytest
 from aiosmtpd.controller import Controller
+from smtptools import Collector, smtp_server
 from test_status import ACCEPTED, BY_CODE, BY_NAME, LAOS, PROVINCE, REJECTED, WARNED, fill
 
 from itaflow import remind
@@ -26,26 +25,11 @@ MISSING_WITH_CONTACT = next(
 DAY = date(2023, 4, 25)  # five days before the due date
 
 
-class Collector:
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
-        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append(msg)
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp():
     handler = Collector()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield handler, SmtpConfig(host="127.0.0.1", port=port)
-    controller.stop()
+    with smtp_server(handler) as port:
+        yield handler, SmtpConfig(host="127.0.0.1", port=port)
 
 
 @pytest.fixture
