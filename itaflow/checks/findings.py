@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from itaflow.models import Finding, Verdict
@@ -107,14 +108,20 @@ def make_finding(
 
 
 def merge(existing: list[Finding], new: list[Finding]) -> list[Finding]:
-    """Existing findings (the reader's, extraction's) as they are, then new ones
-    that say something else: one per (check, measure, field), the more severe."""
-    taken = {(f.check, f.measure_seq, f.field) for f in existing}
-    chosen: dict[tuple, Finding] = {}
+    """Existing findings (the reader's, extraction's) with their own, more precise
+    wording, then new ones that say something else: one per (check, measure, field),
+    the more severe. Where a rule fired on what an existing finding reports (the
+    reader's ``unreadable_file`` and the rule on ``readable``), the rule's severity
+    holds: a stage words the reason, ``expectations/`` decides how much it weighs."""
+    rules: dict[tuple, Finding] = {}
     for f in new:
         key = (f.check, f.measure_seq, f.field)
-        if key in taken:
-            continue
-        if key not in chosen or SEVERITY_RANK[f.severity] < SEVERITY_RANK[chosen[key].severity]:
-            chosen[key] = f
-    return [*existing, *chosen.values()]
+        if key not in rules or SEVERITY_RANK[f.severity] < SEVERITY_RANK[rules[key].severity]:
+            rules[key] = f
+    kept = [
+        replace(f, severity=rule.severity)
+        if (rule := rules.pop((f.check, f.measure_seq, f.field), None))
+        else f
+        for f in existing
+    ]
+    return [*kept, *rules.values()]
