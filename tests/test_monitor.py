@@ -27,6 +27,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from warehouse_rows import received
 
 from itaflow import monitor, registry
 from itaflow.checks import judge_records
@@ -53,19 +54,6 @@ CHROMIUM = shutil.which("chromium") or (
 # Five LAOs of the province, one per state the seeds do not show.
 ON_TIME, REJECTED, RESUBMITTED, LATE, BROKEN = (LAOS[i] for i in (0, 1, 2, 3, 4))
 HOSTILE_LAO = LAOS[5]
-
-
-def _file(name: str, content: str, at: str) -> dict:
-    data = content.encode()
-    sha = hashlib.sha256(data).hexdigest()
-    return {
-        "sha256": sha,
-        "size": len(data),
-        "original_name": name,
-        "inbox_path": name,
-        "stored_path": f"/store/{sha}.bin",
-        "received_at": at,
-    }
 
 
 def _record(f: dict, lao_code: str | None, verdict: str | None, found=(), **kw) -> SubmissionRecord:
@@ -122,14 +110,14 @@ def world(root):
         )
 
     f = {
-        "on_time": _file("ontime.pdf", "a", "2023-04-28T09:00:00+07:00"),
-        "rejected": _file("bad.docx", "b", "2023-04-29T09:00:00+07:00"),
-        "first": _file("v1.xlsx", "c1", "2023-04-10T09:00:00+07:00"),
-        "second": _file("v2-แก้ไข.xlsx", "c2", "2023-05-15T09:00:00+07:00"),
-        "late": _file("late.pdf", "d", "2023-05-10T09:00:00+07:00"),
-        "broken": _file("broken.pdf", "e", "2023-04-11T09:00:00+07:00"),
-        "hostile": _file(f"{HOSTILE}.pdf", "f", "2023-04-12T09:00:00+07:00"),
-        "unmatched": _file("<b>ไม่ทราบ</b>.txt", "g", "2023-04-13T09:00:00+07:00"),
+        "on_time": received("ontime.pdf", "a", "2023-04-28T09:00:00+07:00"),
+        "rejected": received("bad.docx", "b", "2023-04-29T09:00:00+07:00"),
+        "first": received("v1.xlsx", "c1", "2023-04-10T09:00:00+07:00"),
+        "second": received("v2-แก้ไข.xlsx", "c2", "2023-05-15T09:00:00+07:00"),
+        "late": received("late.pdf", "d", "2023-05-10T09:00:00+07:00"),
+        "broken": received("broken.pdf", "e", "2023-04-11T09:00:00+07:00"),
+        "hostile": received(f"{HOSTILE}.pdf", "f", "2023-04-12T09:00:00+07:00"),
+        "unmatched": received("<b>ไม่ทราบ</b>.txt", "g", "2023-04-13T09:00:00+07:00"),
     }
     register_received(url, seed_files + list(f.values()), "run-1")
     no_table = Finding("no_measures_found", "error", "ไม่พบตารางมาตรการ / no measure table found")

@@ -9,11 +9,11 @@ SQLite and PostgreSQL; the unreadable files go through the pipeline's own
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import date
 
 import pytest
+from warehouse_rows import received
 
 from itaflow import registry, status
 from itaflow.attribute import attribute, round_from_name
@@ -42,19 +42,6 @@ ACCEPTED, REJECTED, BY_CODE, BY_NAME, WARNED = UNIQUE[:5]
 UNREADABLE = Finding("unreadable_file", "error", "ไฟล์เสีย เปิดไม่ได้ / corrupt file")
 
 
-def received(name: str, content: str, at: str, folder: str = "") -> dict:
-    data = content.encode()
-    sha = hashlib.sha256(data).hexdigest()
-    return {
-        "sha256": sha,
-        "size": len(data),
-        "original_name": name,
-        "inbox_path": f"{folder}{name}",
-        "stored_path": f"/store/{sha}.bin",
-        "received_at": at,
-    }
-
-
 def judged(f: dict, lao_code: str | None, verdict: str | None, found=(), readable=True):
     return SubmissionRecord(
         file=f["original_name"],
@@ -75,14 +62,13 @@ def fill(url: str, settings) -> dict[str, dict]:
     """One 2566 H1 round: accepted, accepted with warnings, rejected, two unreadable files
     that name their LAO (code; อบต. + name), one that names nobody."""
     upgrade(url)
+    by_name = f"o36_อบต.{BY_NAME.name_th}.xlsx"
     files = {
         "accepted": received("ok.pdf", "a", "2023-04-20T09:00:00+07:00"),
         "warned": received("warn.pdf", "w", "2023-05-20T09:00:00+07:00"),
         "rejected": received("bad.docx", "b", "2023-04-21T09:00:00+07:00"),
         "by_code": received(f"{BY_CODE.lao_code}_2566_H1.xlsx", "c", "2023-04-22T09:00:00+07:00"),
-        "by_name": received(
-            f"o36_อบต.{BY_NAME.name_th}.xlsx", "d", "2023-04-23T09:00:00+07:00", "scans/"
-        ),
+        "by_name": received(by_name, "d", "2023-04-23T09:00:00+07:00", path=f"scans/{by_name}"),
         "nobody": received("scan001.pdf", "e", "2023-04-24T09:00:00+07:00"),
     }
     register_received(url, list(files.values()), "run-1")

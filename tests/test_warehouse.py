@@ -8,7 +8,6 @@ PostgreSQL cases are skipped with a loud warning; nothing else is ever skipped.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
@@ -26,7 +25,7 @@ from alembic.runtime.migration import MigrationContext
 from pgtools import pg_admin, schema_url, skip_loudly_without_pg
 from sqlalchemy import func, inspect, select, text, update
 from sqlalchemy.exc import OperationalError
-from warehouse_rows import every_row, snapshot
+from warehouse_rows import every_row, received, snapshot
 
 from itaflow import monitor, registry, resources
 from itaflow.models import Agency, Finding, Measure, Reporter, SubmissionRecord
@@ -136,20 +135,6 @@ SETTINGS = Settings(
 
 
 # --- data builders -------------------------------------------------------------------
-
-
-def received(name: str, content: str, at: str, path: str | None = None, **extra) -> dict:
-    data = content.encode()
-    sha = hashlib.sha256(data).hexdigest()
-    return {
-        "sha256": sha,
-        "size": len(data),
-        "original_name": name,
-        "inbox_path": path or name,
-        "stored_path": f"/store/{sha[:2]}/{sha}.bin",
-        "received_at": at,
-        **extra,
-    }
 
 
 def record(

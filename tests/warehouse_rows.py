@@ -1,6 +1,8 @@
-"""The warehouse's rows as plain data, for before/after comparisons in tests."""
+"""The warehouse's rows as plain data: what a test registers, and before/after comparisons."""
 
 from __future__ import annotations
+
+import hashlib
 
 from sqlalchemy import select
 
@@ -28,3 +30,18 @@ def every_row(url: str) -> dict[str, list[str]]:
             t.name: sorted(repr(tuple(r)) for r in conn.execute(select(t)))
             for t in metadata.sorted_tables
         }
+
+
+def received(name: str, content: str, at: str, path: str | None = None, **extra) -> dict:
+    """A file as collect registers it (``register_received``), its bytes ``content``."""
+    data = content.encode()
+    sha = hashlib.sha256(data).hexdigest()
+    return {
+        "sha256": sha,
+        "size": len(data),
+        "original_name": name,
+        "inbox_path": path or name,
+        "stored_path": f"/store/{sha[:2]}/{sha}.bin",
+        "received_at": at,
+        **extra,
+    }
