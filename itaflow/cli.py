@@ -113,10 +113,13 @@ def _synth_national(args: argparse.Namespace) -> int:
 
 
 def _cmd_where(args: argparse.Namespace) -> int:
+    from itaflow.monitor.files import REPORT_FILE
     from itaflow.pipeline import data_docs_pages
 
     s = settings_mod.load()
+    # The reports an officer opens, as the monitoring page lists them (not the view snapshot).
     reports = sorted(s.reports_out.glob("*/ita-*.*")) if s.reports_out.is_dir() else []
+    reports = [p for p in reports if REPORT_FILE.match(p.name)]
     mails = sorted(s.outbox.glob("*.eml")) if s.outbox.is_dir() else []
     docs = data_docs_pages(s)
     print(f"inbox:      {s.inbox}")
