@@ -6,33 +6,11 @@ periods mostly fall in another year, was copied from an older report.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
-from itaflow import periods, thai
+from itaflow import periods
+from itaflow.evidence.title_years import title_fiscal_years
 from itaflow.models import SubmissionRecord
-
-_FY_WRITTEN = re.compile(
-    r"(?:(?:ปี\s*)?งบประมาณ|ประจำปี)\s*(?:พ\s?\.?\s?ศ\s?\.?)?\s*(\d{4}|\d{2})(?!\d)"
-)
-_ASSESSMENT_LINE = re.compile(r"ประเมิน|ITA|วิเคราะห์")
-
-
-def title_fiscal_years(title: str) -> set[int]:
-    """Fiscal years a title states: "ปีงบประมาณ พ.ศ. ๒๕๖๖" and the fiscal year(s)
-    of a written round range "(ตุลาคม ๒๕๖๕ - มีนาคม ๒๕๖๖)". Lines about the ITA
-    assessment are left out: a report for 2567 rightly cites the 2566 assessment."""
-    lines = [
-        thai.to_arabic_digits(line)
-        for line in title.splitlines()
-        if line.strip() and not _ASSESSMENT_LINE.search(line)
-    ]
-    years = {int(y) + (2500 if len(y) == 2 else 0) for y in _FY_WRITTEN.findall(" ".join(lines))}
-    for line in lines:
-        span = periods.parse_period(line)
-        if span and 0 <= (span[1] - span[0]).days <= 366:
-            years |= {periods.fiscal_year_of(span[0]), periods.fiscal_year_of(span[1])}
-    return years
 
 
 def _plausible_year(year: int) -> bool:
@@ -43,7 +21,10 @@ def fiscal_year_consistency(record: SubmissionRecord) -> tuple[bool | None, set[
     """Whether the years a report states agree: title, extracted fiscal year, and
     the fiscal year most periods fall in. Returns (consistent, title years,
     dominant period fiscal year); consistent is None when no year is stated."""
-    title_fys = title_fiscal_years(record.title or "")
+    ev = record.evidence
+    title_fys = (
+        set(ev["title_years"]) if "title_years" in ev else title_fiscal_years(record.title or "")
+    )
     stated = title_fys | ({record.fiscal_year} if record.fiscal_year else set())
     period_fys = [periods.fiscal_year_of(m.period_end) for m in record.measures if m.period_end]
     dominant = max(set(period_fys), key=period_fys.count) if period_fys else None

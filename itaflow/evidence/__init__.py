@@ -2,8 +2,8 @@
 
 Each question has one definition here, imported by both stages (extraction must not
 import ``itaflow.checks``): ``agency_mentions`` (the author's own name, its variants,
-other LAOs named), ``placeholders`` (unfilled template text) and ``doc_kind`` (report,
-plan, analysis or other). ``Evidence`` lists the keys of ``SubmissionRecord.evidence``.
+other LAOs named), ``placeholders`` (unfilled template text), ``doc_kind`` (report,
+plan, analysis or other) and ``title_years`` (the fiscal years and period a title states). ``Evidence`` lists the keys of ``SubmissionRecord.evidence``.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ class Evidence(TypedDict, total=False):
     """``SubmissionRecord.evidence``: set by extraction unless noted; read by the checks
     (``itaflow.checks``) where said."""
 
-    title_years: list[int]  # BE years written in the title lines
+    title_years: list[int]  # fiscal years the title states (``title_years``; checks read)
     round_text: str  # the words the round was read from ("รอบ 6 เดือน"), or ""
-    title_period: list[str] | None  # [start, end] ISO dates of a period in the title
+    title_period: list[str] | None  # [start, end] ISO dates the title writes (``title_years``)
     stated_district: str | None  # อำเภอ written near the agency name (checks read)
     stated_province: str | None  # จังหวัด as written (checks read)
     period_source: dict[str, str]  # {seq: "monitoring" | "steps"}: no period column (checks read)

@@ -7,10 +7,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from itaflow import registry
+from itaflow.evidence.title_years import title_fiscal_years, title_period
 from itaflow.extract.cells import category_heading
 from itaflow.extract.layout import PAGE_FURNITURE, Line
 from itaflow.models import Agency
-from itaflow.periods import parse_period, years_in
+from itaflow.periods import parse_period
 from itaflow.thai import one_line, to_arabic_digits
 
 _TITLE_MAX_LINES = 10
@@ -157,9 +158,9 @@ def read_heading(
     if head.round is None and titleish:
         head.round, round_text = round_in(titleish[:3])
     head.evidence.update(
-        title_years=years_in(" ".join(title)),
+        title_years=sorted(title_fiscal_years(head.title)),
         round_text=round_text,
-        title_period=_title_period(title),
+        title_period=title_period(head.title),
     )
 
     # District and province: near the agency name, else anywhere in the title.
@@ -193,8 +194,3 @@ def read_heading(
             head.agency.district, head.agency.province = district, province
             break
     return head
-
-
-def _title_period(title: list[str]) -> list[str] | None:
-    span = parse_period(" ".join(title), dates_only=True)
-    return [span[0].isoformat(), span[1].isoformat()] if span else None
