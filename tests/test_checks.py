@@ -18,7 +18,7 @@ import pytest
 from contract import CHECK_IDS as CATALOGUE
 
 from itaflow.checks import CheckRun, judge_records, verdict_of
-from itaflow.checks.suites import SuiteError, load_suites, rule_meta, rule_metas, stage_finding
+from itaflow.checks.suites import SuiteError, load_suites, rule_metas, stage_finding
 from itaflow.models import Agency, Finding, Measure, Reporter, SubmissionRecord
 from itaflow.settings import load
 
@@ -314,9 +314,10 @@ def test_every_catalogue_check_is_declared_in_the_suites(settings):
 
 
 def test_rule_meta_gives_other_stages_the_suites_wording(settings):
-    meta = rule_meta("duplicate_submission", settings)
+    metas = rule_metas(settings.expectations_dir)
+    meta = metas.get("duplicate_submission")
     assert meta and meta["severity"] == "error" and meta["message_th"]
-    assert rule_meta("no_such_check", settings) is None
+    assert metas.get("no_such_check") is None
 
 
 def test_a_finding_a_stage_decides_needs_a_rule(settings):

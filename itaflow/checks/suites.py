@@ -40,7 +40,6 @@ from typing import Any
 from itaflow.checks.derive import ROW_IDS
 from itaflow.checks.findings import make_finding
 from itaflow.models import Finding, Measure
-from itaflow.settings import Settings
 
 SEVERITIES = ("error", "warning")
 FOR_EACH = ("required_fields", "recommended_fields")
@@ -214,11 +213,6 @@ def rule_metas(directory: Path) -> dict[str, dict[str, Any]]:
         for exp in _read(path)["expectations"]:
             metas.setdefault(exp["meta"]["check_id"], dict(exp["meta"]))
     return metas
-
-
-def rule_meta(check_id: str, settings: Settings) -> dict[str, Any] | None:
-    """The ``meta`` (severity, messages) of the first rule with this check id."""
-    return rule_metas(settings.expectations_dir).get(check_id)
 
 
 def stage_finding(
