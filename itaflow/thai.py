@@ -58,10 +58,6 @@ def to_arabic_digits(text: str) -> str:
     return text.translate(_THAI_DIGITS)
 
 
-def is_thai(ch: str) -> bool:
-    return "\u0e01" <= ch <= "\u0e4e"
-
-
 @lru_cache(maxsize=65536)
 def tokens(text: str) -> tuple[str, ...]:
     """Dictionary word segmentation (pythainlp newmm, bundled dictionary), cached."""
