@@ -9,6 +9,7 @@ once.
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -98,8 +99,6 @@ def send_report(
     the settings decide (SMTP host, else the outbox). The Message-ID is derived from
     the round, so a mail system can recognise a retry.
     """
-    import os
-
     from itaflow.mail import (
         DeliveryError,
         addresses,
@@ -122,7 +121,7 @@ def send_report(
         rnd,
         province,
         list(by_address),
-        claimed_by=f"{os.uname().nodename}:{os.getpid()}:{compiled.get('report_run_id')}",
+        claimed_by=_claimant(compiled.get("report_run_id")),
         now=datetime.now(UTC),
         again=again,
     )
@@ -185,12 +184,15 @@ def send_report(
     }
 
 
+def _claimant(report_run_id: Any) -> str:
+    """Who holds a claim: ``host:pid:report run``, read back by ``_sender_alive``."""
+    return f"{os.uname().nodename}:{os.getpid()}:{report_run_id}"
+
+
 def _sender_alive(claims: list[dict[str, Any]]) -> bool:
     """Whether a claim is held by a sender process still running on this machine: it
     may be between handing the mail to the server and recording it, so it is in
-    flight, not dead (``claimed_by`` is ``host:pid:report run``)."""
-    import os
-
+    flight, not dead."""
     host = os.uname().nodename
     for claim in claims:
         parts = str(claim.get("claimed_by") or "").split(":")
@@ -199,8 +201,8 @@ def _sender_alive(claims: list[dict[str, Any]]) -> bool:
         try:
             os.kill(int(parts[1]), 0)
         except (ValueError, ProcessLookupError):
-            continue
+            continue  # no such process: the holder died
         except PermissionError:
-            return True
+            pass  # it exists, run by another user
         return True
     return False
