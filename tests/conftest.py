@@ -39,3 +39,13 @@ def warehouse_url(request, tmp_path):
     module = request.module.__name__.rsplit(".", 1)[-1]
     with fresh_schema(f"itaflow_{module[:20]}", f"PostgreSQL cases of {module}") as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def smtp_collector():
+    """A real SMTP server on a loopback port for a module's tests: (collector, port)."""
+    from smtptools import Collector, smtp_server
+
+    box = Collector()
+    with smtp_server(box) as port:
+        yield box, port

@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 from airflow_stack import AirflowStack, Api
 from pgtools import PG_URL, pg_admin, skip_loudly_without_pg
-from smtptools import Collector, free_port, smtp_server
+from smtptools import free_port
 from sqlalchemy import create_engine, text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -56,14 +56,7 @@ def db_url(name: str, driver: str = "psycopg") -> str:
 
 
 @pytest.fixture(scope="module")
-def mailbox():
-    box = Collector()
-    with smtp_server(box) as port:
-        yield box, port
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory, mailbox):
+def stack(tmp_path_factory, smtp_collector):
     """The five components up, the three DAGs parsed, a logged-in API client."""
     skip_loudly_without_pg("the CeleryExecutor run")
     if not redis_up():
@@ -85,7 +78,7 @@ def stack(tmp_path_factory, mailbox):
     passwords = airflow_home / "passwords.json"
     passwords.write_text(json.dumps({"admin": password}))
     port = free_port()
-    _, smtp_port = mailbox
+    _, smtp_port = smtp_collector
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "ITAFLOW"))},
         "AIRFLOW_HOME": str(airflow_home),
@@ -202,9 +195,9 @@ def first_run(api: Api, airflow: AirflowStack, dag_id: str) -> dict:
     return wait_run(api, airflow, dag_id, run_id)
 
 
-def test_the_dags_run_on_celery_workers_fail_visibly_and_recover(stack, mailbox):
+def test_the_dags_run_on_celery_workers_fail_visibly_and_recover(stack, smtp_collector):
     airflow, api, home, shared, url = stack
-    box, _ = mailbox
+    box, _ = smtp_collector
     inbox = home / "inbox"
     started = time.monotonic()
 

@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from smtptools import Collector, smtp_server
 
 from itaflow.collect import iter_manifest_lines
 
@@ -25,15 +24,8 @@ FIXTURES = REPO / "tests" / "fixtures"
 
 
 @pytest.fixture(scope="module")
-def smtp():
-    handler = Collector()
-    with smtp_server(handler) as port:
-        yield handler, port
-
-
-@pytest.fixture(scope="module")
-def env(tmp_path_factory, smtp):
-    _, port = smtp
+def env(tmp_path_factory, smtp_collector):
+    _, port = smtp_collector
     home = tmp_path_factory.mktemp("dagrun")
     inbox = home / "itaflow" / "inbox"
     inbox.mkdir(parents=True)
@@ -93,9 +85,9 @@ def warehouse(home):
     return sqlite3.connect(home / "itaflow" / "warehouse.db")
 
 
-def test_full_round_through_the_dags(env, smtp):
+def test_full_round_through_the_dags(env, smtp_collector):
     e, home = env
-    handler, _ = smtp
+    handler, _ = smtp_collector
     run_dag(e, "itaflow_collect")
     run_dag(e, "itaflow_validate_load")
 
